@@ -1,0 +1,450 @@
+"""Tests of sktag.io: CoNLL-U and IOB readers and writers (small files in tmp_path)."""
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from sktag.io import (
+    CONLLU_COLUMNS,
+    DataFormatError,
+    iter_conllu,
+    iter_iob,
+    read_conllu,
+    read_iob,
+    write_conllu,
+    write_iob,
+)
+
+
+def row(*fields):
+    """A CoNLL-U line from up to 10 fields, the rest filled with '_'."""
+    fields = [str(f) for f in fields]
+    return "\t".join(fields + ["_"] * (10 - len(fields)))
+
+
+# Two sentences with comments, a multiword token and an empty node.
+CONLLU = "\n".join(
+    [
+        "# newdoc id = doc1",
+        "# sent_id = s1",
+        "# text = I don't know.",
+        row(1, "I", "I", "PRON", "PRP"),
+        row("2-3", "don't"),
+        row(2, "do", "do", "AUX", "VBP"),
+        row(3, "n't", "not", "PART", "RB"),
+        row(4, "know", "know", "VERB", "VB"),
+        row("4.1", "know", "know", "VERB", "VB"),
+        row(5, ".", ".", "PUNCT", "."),
+        "",
+        "# sent_id = s2",
+        "# text = 나는 학생",
+        row(1, "나는", "나+는", "PRON", "np+jxt"),
+        row(2, "학생", "학생", "NOUN", "ncn"),
+        "",
+    ]
+)
+X_CONLLU = [["I", "do", "n't", "know", "."], ["나는", "학생"]]
+UPOS = [["PRON", "AUX", "PART", "VERB", "PUNCT"], ["PRON", "NOUN"]]
+XPOS = [["PRP", "VBP", "RB", "VB", "."], ["np+jxt", "ncn"]]
+
+
+def write_text(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --------------------------------------------------------------------------
+# read_conllu
+
+
+def test_read_conllu_skips_comments_multiword_and_empty_nodes(tmp_path):
+    path = write_text(tmp_path / "a.conllu", CONLLU)
+    X, y = read_conllu(path)
+    assert X == X_CONLLU
+    assert y == UPOS
+
+
+def test_read_conllu_accepts_str_path(tmp_path):
+    path = write_text(tmp_path / "a.conllu", CONLLU)
+    assert read_conllu(str(path)) == (X_CONLLU, UPOS)
+
+
+@pytest.mark.parametrize("tag", ["xpos", "XPOS", " Xpos "])
+def test_read_conllu_xpos_column_case_insensitive(tmp_path, tag):
+    path = write_text(tmp_path / "a.conllu", CONLLU)
+    X, y = read_conllu(path, tag=tag)
+    assert X == X_CONLLU
+    assert y == XPOS
+
+
+def test_read_conllu_any_column(tmp_path):
+    path = write_text(tmp_path / "a.conllu", CONLLU)
+    _, lemmas = read_conllu(path, tag="lemma")
+    assert lemmas == [["I", "do", "not", "know", "."], ["나+는", "학생"]]
+    _, ids = read_conllu(path, tag="id")
+    assert ids == [["1", "2", "3", "4", "5"], ["1", "2"]]
+
+
+def test_read_conllu_unknown_tag_lists_valid_names(tmp_path):
+    with pytest.raises(ValueError) as excinfo:
+        read_conllu(tmp_path / "a.conllu", tag="pos")
+    message = str(excinfo.value)
+    assert "'pos'" in message
+    for name in CONLLU_COLUMNS:
+        assert name in message
+
+
+def test_iter_conllu_checks_tag_before_reading(tmp_path):
+    # The file does not exist: the tag error must come first, at the call.
+    with pytest.raises(ValueError, match="unknown CoNLL-U column"):
+        iter_conllu(tmp_path / "missing.conllu", tag="nope")
+
+
+def test_runs_of_blank_lines_make_no_empty_sentences(tmp_path):
+    text = "\n\n" + CONLLU.replace("\n\n# sent_id = s2", "\n\n\n   \n\n# sent_id = s2") + "\n\n\n"
+    path = write_text(tmp_path / "a.conllu", text)
+    X, y = read_conllu(path)
+    assert X == X_CONLLU
+    assert y == UPOS
+
+
+def test_missing_final_newline_keeps_last_sentence(tmp_path):
+    text = CONLLU.rstrip("\n")
+    assert not text.endswith("\n")
+    path = write_text(tmp_path / "a.conllu", text)
+    X, y = read_conllu(path)
+    assert X == X_CONLLU
+    assert y[-1] == ["PRON", "NOUN"]
+
+
+def test_crlf_line_endings(tmp_path):
+    path = write_text(tmp_path / "a.conllu", CONLLU.replace("\n", "\r\n"))
+    assert b"\r\n" in path.read_bytes()
+    X, y = read_conllu(path, tag="misc")
+    assert X == X_CONLLU
+    assert all(label == "_" for labels in y for label in labels)  # no stray "\r"
+
+
+def test_crlf_lines_from_stream():
+    lines = [line + "\r\n" for line in CONLLU.split("\n")]
+    X, y = read_conllu(lines, tag="misc")
+    assert X == X_CONLLU
+    assert y[0][-1] == "_"
+
+
+def test_utf8_bom(tmp_path):
+    # The BOM is directly before a word line: an ID of "\ufeff1" would be an error.
+    text = "\n".join([row(1, "학생", "학생", "NOUN"), row(2, "입니다", "이+ㅂ니다", "VERB"), ""])
+    path = write_text(tmp_path / "bom.conllu", text, encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert read_conllu(path) == ([["학생", "입니다"]], [["NOUN", "VERB"]])
+
+
+def test_bom_in_first_line_of_an_iterable():
+    lines = ["\ufeff" + row(1, "Hi", "hi", "INTJ")]
+    assert read_conllu(lines) == ([["Hi"]], [["INTJ"]])
+
+
+def test_malformed_line_error_names_file_and_line(tmp_path):
+    lines = CONLLU.split("\n")
+    lines[5] = "2\tdo\tdo"  # 1-based line 6, three columns
+    path = write_text(tmp_path / "data.conllu", "\r\n".join(lines))
+    with pytest.raises(DataFormatError) as excinfo:
+        read_conllu(path)
+    err = excinfo.value
+    assert isinstance(err, ValueError)
+    assert str(err) == f"{path}:6: expected 10 tab-separated columns, found 3"
+    assert err.lineno == 6
+    assert err.filename == str(path)
+
+
+def test_space_separated_line_is_malformed(tmp_path):
+    text = row(1, "a", "a", "DET") + "\n" + "2 b b NOUN _ _ _ _ _ _\n"
+    path = write_text(tmp_path / "spaces.conllu", text)
+    with pytest.raises(DataFormatError, match=r"spaces\.conllu:2: .*found 1"):
+        read_conllu(path)
+
+
+def test_invalid_word_id_is_an_error(tmp_path):
+    path = write_text(tmp_path / "bad.conllu", row(1, "a") + "\n" + row("x", "b") + "\n")
+    with pytest.raises(DataFormatError, match=r"bad\.conllu:2: invalid word ID 'x'"):
+        read_conllu(path)
+
+
+def test_stream_errors_are_named_stream():
+    stream = io.StringIO(row(1, "a") + "\n\n# c\n" + "1\tb\n")
+    with pytest.raises(DataFormatError) as excinfo:
+        read_conllu(stream)
+    assert str(excinfo.value).startswith("<stream>:4: ")
+
+
+def test_open_file_object_is_read_and_left_open(tmp_path):
+    path = write_text(tmp_path / "a.conllu", CONLLU)
+    with open(path, encoding="utf-8") as f:
+        assert read_conllu(f) == (X_CONLLU, UPOS)
+        assert not f.closed
+
+
+def test_iter_conllu_streams_lazily(tmp_path):
+    text = CONLLU + "\nthis line is broken\n"
+    path = write_text(tmp_path / "a.conllu", text)
+    sentences = iter_conllu(path)
+    assert next(sentences) == (X_CONLLU[0], UPOS[0])
+    assert next(sentences) == (X_CONLLU[1], UPOS[1])
+    with pytest.raises(DataFormatError, match=":17:"):
+        next(sentences)
+
+
+def test_iter_conllu_from_list_of_lines():
+    assert list(iter_conllu(CONLLU.split("\n"))) == list(zip(X_CONLLU, UPOS))
+
+
+def test_gzip_path_is_read(tmp_path):
+    path = tmp_path / "a.conllu.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write(CONLLU)
+    assert read_conllu(path) == (X_CONLLU, UPOS)
+
+
+def test_empty_file_gives_no_sentences(tmp_path):
+    path = write_text(tmp_path / "empty.conllu", "\n# only a comment\n\n")
+    assert read_conllu(path) == ([], [])
+
+
+# --------------------------------------------------------------------------
+# read_iob
+
+CONLL2003 = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP B-ORG
+rejects VBZ B-VP O
+German JJ B-NP B-MISC
+call NN I-NP O
+
+-DOCSTART- -X- -X- O
+
+Peter NNP B-NP B-PER
+Blackburn NNP I-NP I-PER
+"""
+
+UNER = """# newdoc id = doc1
+# sent_id = s1
+# text = where in tampa bay
+1\twhere\tO\t-\t-
+2\tin\tO\t-\t-
+3\ttampa\tB-LOC\t-\tstephen
+4\tbay\tI-LOC\t-\tstephen
+
+# sent_id = s2
+# text = # 1 fan
+1\t#\tO\t-\t-
+2\t1\tO\t-\t-
+3\tfan\tO\t-\t-
+"""
+
+
+def test_read_iob_conll2003_skips_docstart(tmp_path):
+    path = write_text(tmp_path / "eng.train", CONLL2003)
+    X, y = read_iob(path)
+    assert X == [["EU", "rejects", "German", "call"], ["Peter", "Blackburn"]]
+    assert y == [["B-ORG", "O", "B-MISC", "O"], ["B-PER", "I-PER"]]
+
+
+def test_read_iob_conll2003_other_column(tmp_path):
+    path = write_text(tmp_path / "eng.train", CONLL2003)
+    _, chunks = read_iob(path, tag_col=2)
+    assert chunks == [["B-NP", "B-VP", "B-NP", "I-NP"], ["B-NP", "I-NP"]]
+
+
+def test_read_iob_uner_with_comments(tmp_path):
+    path = write_text(tmp_path / "uner.iob2", UNER)
+    X, y = read_iob(path, token_col=1, tag_col=2)
+    assert X == [["where", "in", "tampa", "bay"], ["#", "1", "fan"]]
+    assert y == [["O", "O", "B-LOC", "I-LOC"], ["O", "O", "O"]]
+
+
+def test_read_iob_hash_token_inside_sentence_is_a_token():
+    lines = ["I\tO", "#\tO", "love\tO", "", "# a comment", "you\tO"]
+    X, y = read_iob(lines)
+    assert X == [["I", "#", "love"], ["you"]]
+
+
+def test_read_iob_comment_prefix_none_reads_hash_lines():
+    lines = ["#\tO", "tag\tO"]
+    assert read_iob(lines)[0] == [["tag"]]
+    assert read_iob(lines, comment_prefix=None)[0] == [["#", "tag"]]
+
+
+def test_read_iob_tab_detection_keeps_spaces_in_tokens():
+    lines = ["New York\tB-LOC", "is\tO"]
+    assert read_iob(lines) == ([["New York", "is"]], [["B-LOC", "O"]])
+
+
+def test_read_iob_explicit_separator():
+    lines = ["a|b|B-X", "c|d|O"]
+    assert read_iob(lines, sep="|") == ([["a", "c"]], [["B-X", "O"]])
+    assert read_iob(lines, token_col=1, sep="|")[0] == [["b", "d"]]
+
+
+def test_read_iob_blank_runs_crlf_bom_and_no_final_newline(tmp_path):
+    text = "\r\n\r\n" + CONLL2003.replace("\n", "\r\n").rstrip("\r\n")
+    text = text.replace("call NN I-NP O\r\n", "call NN I-NP O\r\n\r\n\r\n")
+    path = write_text(tmp_path / "eng.testa", text, encoding="utf-8-sig")
+    X, y = read_iob(path)
+    assert X == [["EU", "rejects", "German", "call"], ["Peter", "Blackburn"]]
+    assert y[-1] == ["B-PER", "I-PER"]
+
+
+def test_read_iob_bom_before_first_token_line(tmp_path):
+    path = write_text(tmp_path / "bom.iob", "EU\tB-ORG\n", encoding="utf-8-sig")
+    assert read_iob(path) == ([["EU"]], [["B-ORG"]])
+
+
+def test_read_iob_wrong_column_count_names_file_and_line(tmp_path):
+    lines = UNER.split("\n")
+    lines[5] = "3\ttampa\tB-LOC"  # 1-based line 6
+    path = write_text(tmp_path / "uner.iob2", "\n".join(lines))
+    with pytest.raises(DataFormatError) as excinfo:
+        read_iob(path, token_col=1, tag_col=2)
+    assert isinstance(excinfo.value, ValueError)
+    assert str(excinfo.value).startswith(f"{path}:6: expected 5 tab-separated columns")
+    assert "found 3" in str(excinfo.value)
+    assert excinfo.value.lineno == 6
+
+
+def test_read_iob_too_few_columns_for_requested_ones(tmp_path):
+    path = write_text(tmp_path / "two.iob", "# c\nEU\tB-ORG\n")
+    with pytest.raises(DataFormatError, match=r"two\.iob:2: expected at least 4 columns"):
+        read_iob(path, token_col=1, tag_col=3)
+
+
+def test_read_iob_single_column_line_is_an_error():
+    with pytest.raises(DataFormatError, match=r"^<stream>:1: "):
+        read_iob(io.StringIO("lonely\n"))
+
+
+def test_iter_iob_is_a_lazy_generator():
+    sentences = iter_iob(["a\tO", "", "b\tO", "", "broken"])
+    assert next(sentences) == (["a"], ["O"])
+    assert next(sentences) == (["b"], ["O"])
+    with pytest.raises(DataFormatError, match=":5:"):
+        next(sentences)
+
+
+# --------------------------------------------------------------------------
+# writers
+
+X_RT = [["I", "do", "n't", "know", "."], ["나는", "학생", "입니다"], ["#hashtag"]]
+Y_RT = [["PRON", "AUX", "PART", "VERB", "PUNCT"], ["PRON", "NOUN", "VERB"], ["X"]]
+
+
+@pytest.mark.parametrize("tag", ["upos", "xpos", "deprel"])
+def test_write_conllu_round_trip(tmp_path, tag):
+    path = tmp_path / "out.conllu"
+    write_conllu(path, X_RT, Y_RT, tag=tag)
+    assert read_conllu(path, tag=tag) == (X_RT, Y_RT)
+    if tag != "upos":
+        assert all(label == "_" for labels in read_conllu(path)[1] for label in labels)
+
+
+def test_write_conllu_file_layout(tmp_path):
+    path = tmp_path / "out.conllu"
+    write_conllu(str(path), X_RT[:2], Y_RT[:2], tag="xpos")
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert lines[0].split("\t") == ["1", "I", "_", "_", "PRON", "_", "_", "_", "_", "_"]
+    assert lines[4].split("\t")[:2] == ["5", "."]
+    assert lines[5] == ""
+    assert lines[6].split("\t")[:2] == ["1", "나는"]
+    assert all(len(line.split("\t")) == 10 for line in lines if line)
+    assert text.endswith("입니다\t_\t_\tVERB\t_\t_\t_\t_\t_\n\n")
+
+
+def test_write_conllu_tokens_with_spaces_round_trip(tmp_path):
+    X, y = [["New York", "1 000"]], [["PROPN", "NUM"]]
+    path = tmp_path / "spaces.conllu"
+    write_conllu(path, X, y)
+    assert read_conllu(path) == (X, y)
+
+
+def test_write_conllu_to_file_object_and_int_labels():
+    f = io.StringIO()
+    write_conllu(f, [["나는", "학생"]], [[0, 1]])
+    assert not f.closed
+    f.seek(0)
+    assert read_conllu(f) == ([["나는", "학생"]], [["0", "1"]])
+
+
+def test_write_conllu_gzip_round_trip(tmp_path):
+    path = tmp_path / "out.conllu.gz"
+    write_conllu(path, X_RT, Y_RT)
+    assert path.read_bytes()[:2] == b"\x1f\x8b"
+    assert read_conllu(path) == (X_RT, Y_RT)
+
+
+def test_write_conllu_length_mismatch_names_sentence(tmp_path):
+    path = tmp_path / "out.conllu"
+    y_bad = [Y_RT[0], Y_RT[1][:2], Y_RT[2]]
+    with pytest.raises(ValueError, match=r"sentence 1: 3 tokens but 2 labels"):
+        write_conllu(path, X_RT, y_bad)
+    assert not path.exists()  # nothing written
+
+
+def test_write_conllu_rejects_tab_in_token_and_bad_column(tmp_path):
+    with pytest.raises(ValueError, match="sentence 0, token 1"):
+        write_conllu(tmp_path / "a.conllu", [["a", "b\tc"]], [["X", "X"]])
+    with pytest.raises(ValueError, match="FORM"):
+        write_conllu(tmp_path / "a.conllu", [["a"]], [["X"]], tag="form")
+    with pytest.raises(ValueError, match="unknown CoNLL-U column"):
+        write_conllu(tmp_path / "a.conllu", [["a"]], [["X"]], tag="pos")
+
+
+def test_write_rejects_empty_sentence_and_sentence_count_mismatch(tmp_path):
+    with pytest.raises(ValueError, match="sentence 1 is empty"):
+        write_iob(tmp_path / "a.iob", [["a"], []], [["O"], []])
+    with pytest.raises(ValueError, match="2 sentences but y has 1"):
+        write_conllu(tmp_path / "a.conllu", [["a"], ["b"]], [["O"]])
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", "|"])
+def test_write_iob_round_trip(tmp_path, sep):
+    path = tmp_path / "out.iob"
+    X = [["EU", "rejects", "German"], ["Peter"], ["나는", "#"]]
+    y = [["B-ORG", "O", "B-MISC"], ["B-PER"], ["O", "O"]]
+    write_iob(path, X, y, sep=sep)
+    assert read_iob(path, sep=None if sep != "|" else "|") == (X, y)
+    first = path.read_text(encoding="utf-8").split("\n")[0]
+    assert first == f"EU{sep}B-ORG"
+
+
+def test_write_iob_tab_keeps_token_spaces(tmp_path):
+    path = tmp_path / "out.iob"
+    write_iob(path, [["New York", "is"]], [["B-LOC", "O"]])
+    assert read_iob(path) == ([["New York", "is"]], [["B-LOC", "O"]])
+
+
+def test_write_iob_space_separator_rejects_token_with_space(tmp_path):
+    with pytest.raises(ValueError, match="sentence 0, token 0"):
+        write_iob(tmp_path / "out.iob", [["New York"]], [["B-LOC"]], sep=" ")
+
+
+def test_write_iob_length_mismatch_names_sentence(tmp_path):
+    path = tmp_path / "out.iob"
+    with pytest.raises(ValueError, match=r"sentence 2: 1 tokens but 2 labels"):
+        write_iob(path, [["a"], ["b"], ["c"]], [["O"], ["O"], ["O", "O"]])
+    assert not path.exists()
+
+
+def test_write_iob_to_file_object():
+    f = io.StringIO()
+    write_iob(f, [["a", "b"], ["c"]], [[1, 0], [0]])
+    assert f.getvalue() == "a\t1\nb\t0\n\nc\t0\n\n"
+
+
+def test_round_trip_pathlike(tmp_path):
+    path = Path(tmp_path) / "sub.iob"
+    write_iob(path, [["x"]], [["O"]])
+    X, y = read_iob(path)
+    assert (X, y) == ([["x"]], [["O"]])
