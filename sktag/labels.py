@@ -1,0 +1,140 @@
+"""Label encoding for token sequences: labels to class ids and back."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_labels
+from .vocabulary import pad_sequences
+
+__all__ = ["SequenceLabelEncoder"]
+
+
+class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Encode label sequences as padded class-id arrays.
+
+    The sequence counterpart of :class:`sklearn.preprocessing.LabelEncoder`.
+    Labels are all str or all int; ``classes_`` keeps that type, and so do
+    the labels that :meth:`inverse_transform` returns.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Sorted distinct labels seen in ``fit``.
+    n_classes_ : int
+        Number of classes.
+
+    Examples
+    --------
+    >>> from sktag.labels import SequenceLabelEncoder
+    >>> enc = SequenceLabelEncoder().fit([["O", "B-PER"], ["O"]])
+    >>> enc.transform([["B-PER", "O"], ["O"]])
+    array([[0, 1],
+           [1, 0]], dtype=int32)
+    >>> enc.inverse_transform([[0, 1], [1]])
+    [['B-PER', 'O'], ['O']]
+    """
+
+    def fit(self, y):
+        """Learn the label set.
+
+        Parameters
+        ----------
+        y : list of list of (str or int)
+            Label sequences.
+
+        Returns
+        -------
+        self : SequenceLabelEncoder
+        """
+        labels = check_labels(y)
+        distinct = sorted({label for seq in labels for label in seq})
+        self.classes_ = np.array(distinct, dtype=object if isinstance(distinct[0], str) else np.int64)
+        self.n_classes_ = len(distinct)
+        self._index = {label: i for i, label in enumerate(distinct)}
+        return self
+
+    def get_metadata(self):
+        """Attributes copied onto the tagger (a scikeras encoder hook)."""
+        return {"classes_": self.classes_, "n_classes_": self.n_classes_}
+
+    def check_label_type(self, labels, name="y"):
+        """Raise if ``labels`` (validated lists) are not of the fitted type.
+
+        Parameters
+        ----------
+        labels : list of list
+            Labels as returned by :func:`sktag._validation.check_labels`.
+        name : str, default="y"
+            Name used in the error message.
+        """
+        check_is_fitted(self, "classes_")
+        expected = str if self.classes_.dtype == object else int
+        for seq in labels:
+            if seq:
+                if not isinstance(seq[0], expected):
+                    raise TypeError(
+                        f"{name} has {type(seq[0]).__name__} labels but the model was "
+                        f"trained on {expected.__name__} labels "
+                        f"(classes_: {self.classes_[:10].tolist()})."
+                    )
+                return
+
+    def encode(self, y, name="y"):
+        """Map label sequences to lists of class ids without padding.
+
+        Parameters
+        ----------
+        y : list of list of (str or int)
+            Validated label sequences.
+        name : str, default="y"
+            Name used in error messages.
+
+        Returns
+        -------
+        ids : list of ndarray of int32
+        """
+        check_is_fitted(self, "classes_")
+        self.check_label_type(y, name)
+        out = []
+        for i, seq in enumerate(y):
+            try:
+                out.append(np.array([self._index[label] for label in seq], dtype=np.int32))
+            except KeyError as exc:
+                raise ValueError(
+                    f"{name}: sentence {i} has label {exc.args[0]!r}, which was not seen "
+                    f"in fit; known labels: {self.classes_[:20].tolist()}."
+                ) from None
+        return out
+
+    def transform(self, y):
+        """Map label sequences to a padded array of class ids.
+
+        Parameters
+        ----------
+        y : list of list of (str or int)
+            Label sequences; every label must have been seen in ``fit``.
+
+        Returns
+        -------
+        ids : ndarray of int32 of shape (n_sentences, max_length)
+            Class ids; padding positions hold 0 and must be masked.
+        """
+        labels = check_labels(y)
+        return pad_sequences(self.encode(labels))
+
+    def inverse_transform(self, ids):
+        """Map class ids back to labels.
+
+        Parameters
+        ----------
+        ids : list of array-like of int
+            One id sequence per sentence, unpadded.
+
+        Returns
+        -------
+        labels : list of list
+            Labels of the fitted type (Python str or int).
+        """
+        check_is_fitted(self, "classes_")
+        return [self.classes_[np.asarray(seq, dtype=np.intp)].tolist() for seq in ids]

@@ -1,0 +1,246 @@
+"""Vocabulary: tokens to integer ids, with ``[PAD]`` = 0 and ``[UNK]`` = 1."""
+
+from collections import Counter
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_sentences
+
+__all__ = ["Vocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES"]
+
+PAD = "[PAD]"
+UNK = "[UNK]"
+PAD_ID = 0
+UNK_ID = 1
+# Unknown tokens of a telling shape get their own unknown id (ids 2-4 when
+# ``unknown_shapes=True``); any other unknown token is [UNK].
+UNKNOWN_SHAPES = ("[UNK:Aa]", "[UNK:0]", "[UNK:.]")
+
+
+def token_shape(token):
+    """The unknown id for ``token`` if it were not in the vocabulary.
+
+    ``[UNK:0]`` if it contains a digit, ``[UNK:.]`` if it has no letter or
+    digit, ``[UNK:Aa]`` if it starts with an uppercase letter, else ``[UNK]``.
+    """
+    if any(ch.isdigit() for ch in token):
+        return 3
+    if not any(ch.isalnum() for ch in token):
+        return 4
+    if token[:1].isupper():
+        return 2
+    return UNK_ID
+
+
+class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Map tokens to integer ids and pad sentences to a rectangle.
+
+    Id 0 is ``[PAD]`` (filler, never a token) and id 1 is ``[UNK]`` (a
+    token not in the vocabulary). With ``unknown_shapes=True`` (the default)
+    an unknown token of a telling shape gets one of three more unknown ids
+    instead: 2 ``[UNK:Aa]`` (starts with an uppercase letter), 3 ``[UNK:0]``
+    (contains a digit), 4 ``[UNK:.]`` (no letter or digit). A tagger can
+    then tell an unseen name from an unseen noun or number, as classic
+    taggers' unknown-word signatures do. Known tokens get the next ids, most
+    frequent first, ties broken by first appearance.
+
+    Parameters
+    ----------
+    min_freq : int, default=1
+        Tokens seen fewer times than this in ``fit`` map to ``[UNK]``.
+    max_size : int, default=None
+        Keep at most this many known tokens (the most frequent), not
+        counting ``[PAD]`` and ``[UNK]``. None keeps all.
+    lowercase : bool, default=False
+        Lowercase tokens before counting and looking them up (the shape of
+        an unknown token is taken before lowercasing).
+    unknown_shapes : bool, default=True
+        Give unknown tokens a shape-specific unknown id (see above); when
+        False every unknown token is ``[UNK]``.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Token to id, including ``[PAD]`` and ``[UNK]``.
+    tokens_ : ndarray of str of shape (n_ids,)
+        Id to token.
+    counts_ : ndarray of int of shape (n_ids,)
+        How often each id occurred in the training data; an unknown id's
+        count is the number of tokens that fell below ``min_freq`` or
+        ``max_size`` and have its shape, the ``[PAD]`` count is 0.
+    n_special_ : int
+        Number of reserved ids: ``[PAD]`` and the unknown ids.
+
+    Examples
+    --------
+    >>> from sktag import Vocabulary
+    >>> vocab = Vocabulary().fit([["나는", "학생", "입니다"], ["나는", "선생님"]])
+    >>> vocab.transform([["나는", "선생님"], ["학생", "수학", "입니다"]])
+    array([[5, 8, 0],
+           [6, 1, 7]], dtype=int32)
+    >>> vocab.transform([["Seoul", "2024", "!!"]])
+    array([[2, 3, 4]], dtype=int32)
+    >>> vocab.inverse_transform([[5, 8, 0], [2, 1, 0]])
+    [['나는', '선생님'], ['[UNK:Aa]', '[UNK]']]
+    """
+
+    def __init__(self, min_freq=1, max_size=None, lowercase=False, unknown_shapes=True):
+        self.min_freq = min_freq
+        self.max_size = max_size
+        self.lowercase = lowercase
+        self.unknown_shapes = unknown_shapes
+
+    def _normalize(self, sentences):
+        if self.lowercase:
+            return [[token.lower() for token in tokens] for tokens in sentences]
+        return sentences
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary from sentences.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Training sentences; a str sentence is split on whitespace.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Vocabulary
+        """
+        if not isinstance(self.min_freq, (int, np.integer)) or self.min_freq < 1:
+            raise ValueError(f"min_freq must be an int >= 1, got {self.min_freq!r}.")
+        if self.max_size is not None and (
+            not isinstance(self.max_size, (int, np.integer)) or self.max_size < 0
+        ):
+            raise ValueError(f"max_size must be None or an int >= 0, got {self.max_size!r}.")
+        raw = check_sentences(X)
+        counts = Counter(token for tokens in self._normalize(raw) for token in tokens)
+        # Counter keeps first-appearance order, and sorted() is stable.
+        kept = [t for t, c in sorted(counts.items(), key=lambda tc: -tc[1]) if c >= self.min_freq]
+        if self.max_size is not None:
+            kept = kept[: self.max_size]
+        specials = [PAD, UNK] + (list(UNKNOWN_SHAPES) if self.unknown_shapes else [])
+        self.n_special_ = len(specials)
+        self.vocabulary_ = {token: i for i, token in enumerate(specials)}
+        for token in kept:
+            self.vocabulary_[token] = len(self.vocabulary_)
+        self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
+        self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
+        for ids in self.encode(raw):
+            np.add.at(self.counts_, ids, 1)
+        return self
+
+    def unknown_id(self, token):
+        """The id an unknown ``token`` maps to (before lowercasing).
+
+        Parameters
+        ----------
+        token : str
+
+        Returns
+        -------
+        int
+        """
+        return token_shape(token) if self.unknown_shapes else UNK_ID
+
+    def unknown_ids(self):
+        """For every id, the unknown id a token of that id would fall back to.
+
+        Word dropout uses it to replace a known token by the unknown id of
+        its own shape.
+
+        Returns
+        -------
+        ndarray of int32 of shape (n_ids,)
+        """
+        check_is_fitted(self, "vocabulary_")
+        out = np.array([self.unknown_id(t) for t in self.tokens_], dtype=np.int32)
+        out[: self.n_special_] = np.arange(self.n_special_)
+        return out
+
+    def __len__(self):
+        check_is_fitted(self, "vocabulary_")
+        return len(self.vocabulary_)
+
+    def encode(self, X, *, tokenizer=None):
+        """Map sentences to lists of ids without padding.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences; empty sentences are allowed.
+        tokenizer : callable, default=None
+            Splits str sentences; whitespace when None.
+
+        Returns
+        -------
+        ids : list of ndarray of int32
+        """
+        check_is_fitted(self, "vocabulary_")
+        sentences = check_sentences(X, tokenizer=tokenizer, allow_empty=True)
+        vocab, lower, unknown_id = self.vocabulary_, self.lowercase, self.unknown_id
+
+        def lookup(token):
+            i = vocab.get(token.lower() if lower else token)
+            return unknown_id(token) if i is None else i
+
+        return [
+            np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))
+            for tokens in sentences
+        ]
+
+    def transform(self, X):
+        """Map sentences to a padded array of ids.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences; unknown tokens map to ``[UNK]`` (1).
+
+        Returns
+        -------
+        ids : ndarray of int32 of shape (n_sentences, max_length)
+            Ids, padded with ``[PAD]`` (0) to the longest sentence.
+        """
+        return pad_sequences(self.encode(X))
+
+    def inverse_transform(self, X):
+        """Map ids back to tokens, dropping padding.
+
+        Parameters
+        ----------
+        X : array-like of int of shape (n_sentences, length), or list of lists
+            Ids as returned by :meth:`transform`.
+
+        Returns
+        -------
+        sentences : list of list of str
+            Tokens; unknown tokens come back as their unknown id's name,
+            such as ``"[UNK]"``.
+        """
+        check_is_fitted(self, "vocabulary_")
+        return [[self.tokens_[i] for i in row if i != PAD_ID] for row in X]
+
+
+def pad_sequences(sequences, dtype=np.int32, value=0):
+    """Stack 1-D sequences into a 2-D array, right-padded with ``value``.
+
+    Parameters
+    ----------
+    sequences : list of array-like
+    dtype : numpy dtype, default=np.int32
+    value : scalar, default=0
+
+    Returns
+    -------
+    padded : ndarray of shape (n_sequences, max_length)
+    """
+    width = max((len(s) for s in sequences), default=0)
+    out = np.full((len(sequences), width), value, dtype=dtype)
+    for i, seq in enumerate(sequences):
+        out[i, : len(seq)] = seq
+    return out

@@ -1,0 +1,63 @@
+"""joblib/pickle round trips give the same predictions, also in a fresh process."""
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import numpy as np
+
+from sktag import TokenTagger
+
+
+def test_joblib_round_trip_in_a_fresh_process(toy_pos, tmp_path):
+    X, y = toy_pos
+    tagger = TokenTagger(d_model=8, epochs=3, learning_rate=0.05, random_state=0).fit(X, y)
+    model_path = tmp_path / "tagger.joblib"
+    joblib.dump(tagger, model_path)
+    sentences = X[:10] + [["unseen", "words", "here"], []]
+    expected = tagger.predict_proba(sentences)
+
+    script = textwrap.dedent(
+        f"""
+        import os, pickle, sys
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        import joblib
+        assert "sktag" not in sys.modules and "scikeras" not in sys.modules
+        tagger = joblib.load({str(model_path)!r})
+        with open({str(tmp_path / "out.pkl")!r}, "wb") as f:
+            pickle.dump((tagger.predict_proba({sentences!r}), tagger.predict({sentences!r})), f)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
+    with open(tmp_path / "out.pkl", "rb") as f:
+        proba, labels = pickle.load(f)
+    assert len(proba) == len(expected)
+    for got, want in zip(proba, expected):
+        np.testing.assert_array_equal(got, want)
+    assert labels == tagger.predict(sentences)
+
+
+def test_pickle_keeps_fitted_state_and_can_keep_training(toy_pos):
+    X, y = toy_pos
+    tagger = TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
+    copy = pickle.loads(pickle.dumps(tagger))
+    assert copy.history_ == tagger.history_
+    assert list(copy.classes_) == list(tagger.classes_)
+    assert copy.vocabulary_.vocabulary_ == tagger.vocabulary_.vocabulary_
+    copy.partial_fit(X, y)
+    assert len(copy.history_["loss"]) == 3
+
+
+def test_fitted_with_callback_instances_still_pickles(toy_pos, tmp_path):
+    import keras
+
+    X, y = toy_pos
+    logger = keras.callbacks.CSVLogger(str(tmp_path / "h.csv"))
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0, callbacks=[logger]).fit(X, y)
+    assert (tmp_path / "h.csv").exists()
+    # fit trains with a copy: the parameter object is left as it was given.
+    assert not hasattr(logger, "csv_file")
+    copy = pickle.loads(pickle.dumps(tagger))
+    np.testing.assert_array_equal(copy.predict_proba(X[:1])[0], tagger.predict_proba(X[:1])[0])

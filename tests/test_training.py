@@ -1,0 +1,82 @@
+"""Training the tutorial's way: validation, early stopping, callbacks, output."""
+
+import csv
+
+import keras
+import pytest
+
+from sktag import TokenTagger
+
+
+def test_validation_split_reports_validation_metrics(toy_pos):
+    X, y = toy_pos
+    tagger = TokenTagger(d_model=8, epochs=2, validation_split=0.25, random_state=0)
+    tagger.fit(X, y)
+    assert set(tagger.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 2 for v in tagger.history_.values())
+    # Keras holds out the last 25% of the sentences.
+    assert tagger.history_["val_accuracy"][-1] == pytest.approx(tagger.score(X[45:], y[45:]), abs=1e-6)
+
+
+def test_early_stopping_stops_and_restores_best_weights(toy_pos):
+    X, y = toy_pos
+    tagger = TokenTagger(
+        d_model=8, epochs=40, learning_rate=0.5, early_stopping=True, patience=2,
+        random_state=0,
+    )
+    tagger.fit(X[:45], y[:45], validation_data=(X[45:], y[45:]))
+    n_epochs = len(tagger.history_["val_accuracy"])
+    assert n_epochs < 40
+    best = max(tagger.history_["val_accuracy"])
+    assert tagger.score(X[45:], y[45:]) == pytest.approx(best, abs=1e-6)
+
+
+def test_early_stopping_without_validation_data_holds_out_ten_percent(toy_pos):
+    X, y = toy_pos
+    tagger = TokenTagger(d_model=4, epochs=2, early_stopping=True, random_state=0).fit(X, y)
+    assert "val_accuracy" in tagger.history_
+
+
+def test_user_callbacks_csv_logger_and_checkpoint(toy_pos, tmp_path):
+    X, y = toy_pos
+    log = tmp_path / "history.csv"
+    ckpt = tmp_path / "best.weights.h5"
+    tagger = TokenTagger(
+        d_model=8,
+        epochs=3,
+        random_state=0,
+        callbacks=[
+            keras.callbacks.CSVLogger(str(log)),
+            keras.callbacks.ModelCheckpoint(
+                str(ckpt), monitor="val_accuracy", mode="max", save_best_only=True,
+                save_weights_only=True,
+            ),
+        ],
+    )
+    tagger.fit(X[:45], y[:45], validation_data=(X[45:], y[45:]))
+    rows = list(csv.DictReader(log.open()))
+    assert [int(r["epoch"]) for r in rows] == [0, 1, 2]
+    assert [float(r["val_accuracy"]) for r in rows] == pytest.approx(
+        tagger.history_["val_accuracy"], abs=1e-6
+    )
+    assert ckpt.exists()
+
+
+def test_callback_class_with_routed_arguments(toy_pos, tmp_path):
+    X, y = toy_pos
+    log = tmp_path / "routed.csv"
+    tagger = TokenTagger(
+        d_model=4, epochs=2, random_state=0,
+        callbacks=[keras.callbacks.CSVLogger], callbacks__0__filename=str(log),
+    )
+    tagger.fit(X, y)
+    assert len(list(csv.DictReader(log.open()))) == 2
+
+
+def test_verbose_prints_progress(toy_pos, capsys):
+    X, y = toy_pos
+    TokenTagger(d_model=4, epochs=2, verbose=2, random_state=0).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "accuracy" in out
+    TokenTagger(d_model=4, epochs=2, verbose=0, random_state=0).fit(X, y)
+    assert "Epoch" not in capsys.readouterr().out

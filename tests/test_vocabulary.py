@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from sktag import Vocabulary
+
+
+def test_special_ids_and_frequency_order():
+    vocab = Vocabulary(unknown_shapes=False).fit([["b", "a", "b"], ["c", "a", "b"]])
+    assert vocab.vocabulary_ == {"[PAD]": 0, "[UNK]": 1, "b": 2, "a": 3, "c": 4}
+    assert list(vocab.tokens_) == ["[PAD]", "[UNK]", "b", "a", "c"]
+    assert list(vocab.counts_) == [0, 0, 3, 2, 1]
+    assert len(vocab) == 5
+    assert vocab.n_special_ == 2
+
+
+def test_unknown_shapes_get_their_own_ids():
+    vocab = Vocabulary().fit([["b", "a", "b"]])
+    assert list(vocab.tokens_) == ["[PAD]", "[UNK]", "[UNK:Aa]", "[UNK:0]", "[UNK:.]", "b", "a"]
+    assert vocab.n_special_ == 5
+    ids = vocab.transform([["a", "zebra", "Zurich", "NASA", "3rd", "1,000", "--", "€", "서울"]])
+    np.testing.assert_array_equal(ids, [[6, 1, 2, 2, 3, 3, 4, 4, 1]])
+    # Each known token falls back to the unknown id of its own shape.
+    vocab = Vocabulary().fit([["b", "Bob", "42", "!"]])
+    assert dict(zip(vocab.tokens_, vocab.unknown_ids())) == {
+        "[PAD]": 0, "[UNK]": 1, "[UNK:Aa]": 2, "[UNK:0]": 3, "[UNK:.]": 4,
+        "b": 1, "Bob": 2, "42": 3, "!": 4,
+    }
+
+
+def test_unknown_counts_follow_shapes():
+    vocab = Vocabulary(min_freq=2).fit([["a", "a", "Rare", "7", "x"]])
+    counts = dict(zip(vocab.tokens_, vocab.counts_))
+    assert counts == {"[PAD]": 0, "[UNK]": 1, "[UNK:Aa]": 1, "[UNK:0]": 1, "[UNK:.]": 0, "a": 2}
+
+
+def test_transform_pads_and_maps_unknown_to_unk():
+    vocab = Vocabulary(unknown_shapes=False).fit([["x", "y"]])
+    ids = vocab.transform([["x"], ["y", "zzz", "x"]])
+    assert ids.dtype == np.int32
+    np.testing.assert_array_equal(ids, [[2, 0, 0], [3, 1, 2]])
+    assert vocab.inverse_transform(ids) == [["x"], ["y", "[UNK]", "x"]]
+
+
+def test_str_sentences_are_split_on_whitespace():
+    vocab = Vocabulary(unknown_shapes=False).fit(["나는 학생 입니다", "나는 선생님"])
+    np.testing.assert_array_equal(vocab.transform(["나는  선생님"]), [[2, 5]])
+
+
+def test_min_freq_and_max_size_send_rare_tokens_to_unk():
+    X = [["a", "a", "a", "b", "b", "c"]]
+    vocab = Vocabulary(min_freq=2, unknown_shapes=False).fit(X)
+    assert set(vocab.vocabulary_) == {"[PAD]", "[UNK]", "a", "b"}
+    assert vocab.counts_[1] == 1  # "c" became [UNK]
+    vocab = Vocabulary(max_size=1, unknown_shapes=False).fit(X)
+    assert set(vocab.vocabulary_) == {"[PAD]", "[UNK]", "a"}
+    assert vocab.counts_[1] == 3
+
+
+def test_lowercase():
+    vocab = Vocabulary(lowercase=True).fit([["The", "the", "Cat"]])
+    np.testing.assert_array_equal(vocab.transform([["THE", "cat", "Dog"]]), [[5, 6, 2]])
+
+
+def test_empty_sentence_transforms_to_padding_only():
+    vocab = Vocabulary().fit([["a"]])
+    np.testing.assert_array_equal(vocab.transform([[], ["a"]]), [[0], [5]])
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [({"min_freq": 0}, "min_freq"), ({"max_size": -1}, "max_size")],
+)
+def test_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        Vocabulary(**params).fit([["a"]])
+
+
+def test_unfitted_and_bad_input():
+    with pytest.raises(NotFittedError):
+        Vocabulary().transform([["a"]])
+    with pytest.raises(TypeError, match="sentence 1, token 0"):
+        Vocabulary().fit([["a"], [3]])
+    with pytest.raises(ValueError, match="sentence 1 is empty"):
+        Vocabulary().fit([["a"], []])
+
+
+def test_clone_and_params():
+    vocab = Vocabulary(min_freq=3, lowercase=True)
+    copy = clone(vocab)
+    assert copy.get_params() == {
+        "min_freq": 3, "max_size": None, "lowercase": True, "unknown_shapes": True
+    }
+    assert not hasattr(copy, "vocabulary_")
