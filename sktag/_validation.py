@@ -207,12 +207,12 @@ def check_sentence_weights(sample_weight, n_sentences):
 
     Returns
     -------
-    weights : ndarray of shape (n_sentences,), dtype float32, or None
+    weights : ndarray of shape (n_sentences,), dtype float64, or None
     """
     if sample_weight is None:
         return None
     if isinstance(sample_weight, Real):
-        return np.full(n_sentences, float(sample_weight), dtype=np.float32)
+        sample_weight = np.full(n_sentences, float(sample_weight))
     weights = np.asarray(sample_weight)
     if weights.ndim != 1 or weights.shape[0] != n_sentences:
         raise ValueError(
@@ -229,5 +229,8 @@ def check_sentence_weights(sample_weight, n_sentences):
             f"sample_weight[{i}] is {weights[i]}; weights must be finite and >= 0."
         )
     if not weights.any():
-        raise ValueError("sample_weight is zero for every sentence; nothing to train on.")
-    return weights.astype(np.float32)
+        raise ValueError(
+            "sample_weight is zero for every sentence; at least one sentence needs a "
+            "positive weight."
+        )
+    return weights

@@ -40,7 +40,6 @@ Examples
 import copy
 import re
 import warnings
-from numbers import Integral
 
 import numpy as np
 from seqeval import scheme as _seqeval_scheme
@@ -52,6 +51,8 @@ from seqeval.metrics.sequence_labeling import (
 from seqeval.metrics.v1 import precision_recall_fscore_support as _seqeval_prfs_strict
 from sklearn.metrics import classification_report as _sklearn_report
 from sklearn.metrics import make_scorer
+
+from ._validation import _describe, _label_kind, check_sentence_weights
 
 __all__ = [
     "token_accuracy",
@@ -88,25 +89,6 @@ _BIO_LABEL = re.compile(r"^[BIESLU]-.+")
 # --------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------
-
-
-def _describe(value):
-    """Short, safe description of a value for error messages."""
-    text = repr(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"{type(value).__name__} {text}"
-
-
-def _label_kind(label):
-    """Return "str" or "int" for a valid label, None otherwise."""
-    if isinstance(label, str):
-        return "str"
-    if isinstance(label, (Integral, np.integer)) and not isinstance(
-        label, (bool, np.bool_)
-    ):
-        return "int"
-    return None
 
 
 def _check_outer(y, name):
@@ -195,28 +177,6 @@ def _check_sequence_pair(y_true, y_pred):
     return out["y_true"], out["y_pred"]
 
 
-def _check_sentence_weight(sample_weight, n_sentences):
-    """Validate one finite, non-negative weight per sentence."""
-    if sample_weight is None:
-        return None
-    weights = np.asarray(sample_weight)
-    if weights.ndim != 1 or weights.shape[0] != n_sentences:
-        raise ValueError(
-            f"sample_weight must have one weight per sentence, shape "
-            f"({n_sentences},); got shape {weights.shape}."
-        )
-    if weights.dtype.kind not in "biuf":
-        raise TypeError(f"sample_weight must be numeric, got dtype {weights.dtype}.")
-    weights = weights.astype(np.float64)
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"sample_weight[{i}] is {weights[i]}; weights must be finite and >= 0."
-        )
-    return weights
-
-
 def _to_str_labels(y):
     """Labels as str, as seqeval needs them (int labels become "0", "1", ...)."""
     return [[str(label) for label in seq] for seq in y]
@@ -290,7 +250,7 @@ def token_accuracy(y_true, y_pred, sample_weight=None):
     0.5
     """
     y_true, y_pred = _check_sequence_pair(y_true, y_pred)
-    weights = _check_sentence_weight(sample_weight, len(y_true))
+    weights = check_sentence_weights(sample_weight, len(y_true))
     lengths = np.array([len(seq) for seq in y_true])
     correct = np.fromiter(
         (t == p for seq_t, seq_p in zip(y_true, y_pred) for t, p in zip(seq_t, seq_p)),

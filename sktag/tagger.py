@@ -311,7 +311,7 @@ class TokenTagger(BaseWrapper):
         """
         token_weight = (X != PAD_ID).astype(np.float32)
         if sample_weight is not None:
-            token_weight *= sample_weight[:, None]
+            token_weight *= sample_weight[:, None].astype(np.float32)
         validation_data = kwargs.pop("validation_data", None)
         if validation_data is not None:
             kwargs["validation_data"] = self._encode_validation_data(validation_data)
@@ -373,7 +373,9 @@ class TokenTagger(BaseWrapper):
         labels = pad_sequences(self.target_encoder_.encode(y_val, name="y_val"))
         weight = (ids != PAD_ID).astype(np.float32)
         if len(validation_data) == 3:
-            weight *= check_sentence_weights(validation_data[2], len(X_val))[:, None]
+            weight *= check_sentence_weights(validation_data[2], len(X_val))[:, None].astype(
+                np.float32
+            )
         return ids, labels, weight
 
     def _forward(self, ids):

@@ -124,7 +124,7 @@ def test_token_accuracy_sample_weight():
         ([1.0, np.inf], r"sample_weight\[1\] is inf"),
         ([1.0], r"one weight per sentence"),
         ([[1.0, 1.0]], r"one weight per sentence"),
-        ([0, 0], r"zero total weight"),
+        ([0, 0], r"zero for every sentence"),
     ],
 )
 def test_token_accuracy_bad_sample_weight(weights, match):

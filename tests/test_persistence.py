@@ -58,6 +58,6 @@ def test_fitted_with_callback_instances_still_pickles(toy_pos, tmp_path):
     tagger = TokenTagger(d_model=4, epochs=1, random_state=0, callbacks=[logger]).fit(X, y)
     assert (tmp_path / "h.csv").exists()
     # fit trains with a copy: the parameter object is left as it was given.
-    assert not hasattr(logger, "csv_file")
+    assert logger.csv_file is None
     copy = pickle.loads(pickle.dumps(tagger))
     np.testing.assert_array_equal(copy.predict_proba(X[:1])[0], tagger.predict_proba(X[:1])[0])
