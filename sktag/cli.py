@@ -1,0 +1,366 @@
+"""The ``sktag`` command line: train, evaluate, predict, demo.
+
+Exit codes: 0 success, 1 data error (unreadable or malformed file, bad
+model file), 2 usage error (bad arguments). User errors print one line,
+``sktag: error: ...``, and no traceback.
+"""
+
+import argparse
+import contextlib
+import csv
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+_FORMATS = ("conllu", "iob")
+_EXTENSIONS = {
+    ".conllu": "conllu",
+    ".conll": "iob",
+    ".iob": "iob",
+    ".iob2": "iob",
+    ".bio": "iob",
+    ".bioes": "iob",
+}
+
+
+class UsageError(Exception):
+    """Bad arguments: exit code 2."""
+
+
+class DataError(Exception):
+    """Unreadable input or model: exit code 1."""
+
+
+# ----------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------
+def _quiet_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _detect_format(path, given):
+    if given:
+        return given
+    suffixes = [s for s in Path(str(path)).suffixes if s != ".gz"]
+    fmt = _EXTENSIONS.get(suffixes[-1].lower()) if suffixes else None
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension; pass --format "
+            f"{' or '.join(_FORMATS)}"
+        )
+    return fmt
+
+
+def _read_corpus(path, args):
+    """Read (X, y) from a CoNLL-U or IOB file as the arguments say."""
+    from .io import read_conllu, read_iob
+
+    fmt = _detect_format(path, args.format)
+    if not Path(path).is_file():
+        raise DataError(f"no such file: {path}")
+    if fmt == "conllu":
+        X, y = read_conllu(path, tag=args.tag)
+    else:
+        X, y = read_iob(path, token_col=args.token_col, tag_col=args.tag_col)
+    if not X:
+        raise DataError(f"{path} holds no sentence")
+    return X, y
+
+
+def _verbosity(args):
+    if args.quiet:
+        return 0
+    return 1 if sys.stdout.isatty() else 2
+
+
+def _load_model(path):
+    import joblib
+
+    from .tagger import TokenTagger
+
+    if not Path(path).is_file():
+        raise DataError(f"no such model file: {path}")
+    try:
+        model = joblib.load(path)
+    except Exception as exc:  # unpickling raises anything from EOFError to KeyError
+        raise DataError(f"cannot load model {path}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, TokenTagger):
+        raise DataError(f"{path} holds a {type(model).__name__}, not a sktag TokenTagger")
+    return model
+
+
+def _write_history(tagger, path):
+    keys = list(tagger.history_)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["epoch"] + keys)
+        for epoch, values in enumerate(zip(*(tagger.history_[k] for k in keys))):
+            writer.writerow([epoch] + [f"{v:.6g}" for v in values])
+
+
+def _print_evaluation(tagger, X, y, out=sys.stdout):
+    from .metrics import classification_report, entity_precision_recall_f1, is_bio_tagging
+    from .metrics import token_accuracy
+
+    y_pred = tagger.predict(X)
+    n_tokens = sum(len(s) for s in X)
+    print(f"accuracy: {token_accuracy(y, y_pred):.4f} ({n_tokens:,} tokens, {len(X):,} sentences)",
+          file=out)
+    seen = tagger.vocabulary_.vocabulary_
+    lower = tagger.vocabulary_.lowercase
+    unseen = [(g == p) for s, gs, ps in zip(X, y, y_pred) for t, g, p in zip(s, gs, ps)
+              if (t.lower() if lower else t) not in seen]
+    if unseen:
+        print(f"accuracy on unseen words: {sum(unseen) / len(unseen):.4f} "
+              f"({len(unseen):,} tokens)", file=out)
+    labels = {label for seq in y for label in seq}
+    if is_bio_tagging(sorted(map(str, labels))) and labels != {"O"}:
+        p, r, f = entity_precision_recall_f1(y, y_pred)
+        print(f"entities: precision {p:.4f}  recall {r:.4f}  F1 {f:.4f}", file=out)
+    print(file=out)
+    print(classification_report(y, y_pred, digits=4, zero_division=0), file=out)
+
+
+def _make_tagger(args, verbose):
+    from .tagger import TokenTagger
+
+    return TokenTagger(
+        d_model=args.d_model,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        early_stopping=args.early_stopping,
+        patience=args.patience,
+        verbose=verbose,
+        random_state=args.random_state,
+    )
+
+
+# ----------------------------------------------------------------------
+# subcommands
+# ----------------------------------------------------------------------
+def cmd_train(args):
+    if args.plot:
+        _require_matplotlib()
+    X, y = _read_corpus(args.train, args)
+    validation = _read_corpus(args.dev, args) if args.dev else None
+    verbose = _verbosity(args)
+    tagger = _make_tagger(args, verbose)
+    if verbose:
+        print(f"training on {len(X):,} sentences ({sum(map(len, X)):,} tokens)", flush=True)
+    tagger.fit(X, y, validation_data=validation)
+
+    import joblib
+
+    joblib.dump(tagger, args.output)
+    print(f"model saved to {args.output}")
+    if args.history:
+        _write_history(tagger, args.history)
+        print(f"history saved to {args.history}")
+    if args.plot:
+        from .plotting import plot_history
+
+        plot_history(tagger, path=args.plot)
+        print(f"history plot saved to {args.plot}")
+    if validation is not None:
+        print(f"\nevaluation on {args.dev}:")
+        _print_evaluation(tagger, *validation)
+    return EXIT_OK
+
+
+def cmd_evaluate(args):
+    tagger = _load_model(args.model)
+    X, y = _read_corpus(args.test, args)
+    _print_evaluation(tagger, X, y)
+    return EXIT_OK
+
+
+def cmd_predict(args):
+    from .io import write_conllu, write_iob
+
+    tagger = _load_model(args.model)
+    source = args.input
+    fmt = args.format
+    if fmt is None and source != "-":
+        fmt = _EXTENSIONS.get(Path(source).suffix.lower(), "text")
+    fmt = fmt or "text"
+    if source != "-" and not Path(source).is_file():
+        raise DataError(f"no such file: {source}")
+    if fmt == "text":
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+        with stream:
+            X = [line.split() for line in stream if line.strip()]
+        if not X:
+            raise DataError(f"{'standard input' if source == '-' else source} holds no text")
+    else:
+        if source == "-":
+            raise UsageError("reading CoNLL-U or IOB from standard input needs a file; pass FILE")
+        X, _ = _read_corpus(source, args)
+    y_pred = tagger.predict(X)
+    to_stdout = args.output in (None, "-")
+    with contextlib.nullcontext(sys.stdout) if to_stdout else open(
+        args.output, "w", encoding="utf-8"
+    ) as out:
+        if fmt == "conllu":
+            write_conllu(out, X, y_pred, tag=args.tag)
+        else:
+            write_iob(out, X, [[str(label) for label in seq] for seq in y_pred])
+    return EXIT_OK
+
+
+def cmd_demo(args):
+    from .datasets import load_ud_english_sample, load_ud_korean_sample
+
+    if args.language == "en":
+        train, test = load_ud_english_sample("train"), load_ud_english_sample("test")
+        sample = "The new tagger reads sentences from Zurich in 2025 ."
+    else:
+        train, test = load_ud_korean_sample("train"), load_ud_korean_sample("test")
+        sample = "나는 서울 에서 한국어 를 공부 합니다 ."
+    verbose = _verbosity(args)
+    tagger = _make_tagger(args, verbose)
+    print(f"sktag demo: UPOS tagging, {args.language} UD sample "
+          f"({len(train.data):,} training sentences, {len(test.data):,} test sentences)")
+    tagger.fit(train.data, train.target, validation_data=(test.data, test.target))
+    print("\nevaluation on the test sample:")
+    _print_evaluation(tagger, test.data, test.target)
+    print("tagging a new sentence:")
+    for token, label in zip(sample.split(), tagger.predict([sample])[0]):
+        print(f"  {token}\t{label}")
+    return EXIT_OK
+
+
+def _require_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError('--plot needs matplotlib: pip install "sktag[plot]"') from None
+
+
+# ----------------------------------------------------------------------
+# argument parsing
+# ----------------------------------------------------------------------
+def _add_format_options(parser, default_format=None):
+    group = parser.add_argument_group("input format")
+    group.add_argument("--format", choices=_FORMATS if default_format is None else
+                       _FORMATS + (default_format,), default=None,
+                       help="file format (default: from the extension: .conllu, "
+                            ".iob/.iob2/.bio/.conll)")
+    group.add_argument("--tag", default="upos",
+                       help="CoNLL-U column holding the labels (default: upos; "
+                            "also xpos, deprel, ...)")
+    group.add_argument("--token-col", type=int, default=0,
+                       help="IOB files: column of the token (default: 0)")
+    group.add_argument("--tag-col", type=int, default=-1,
+                       help="IOB files: column of the tag (default: -1, the last)")
+
+
+def _add_model_options(parser, epochs=10):
+    group = parser.add_argument_group("model")
+    group.add_argument("--d-model", type=int, default=64, help="embedding size (default: 64)")
+    group.add_argument("--epochs", type=int, default=epochs,
+                       help=f"training epochs (default: {epochs})")
+    group.add_argument("--batch-size", type=int, default=32, help="sentences per step (default: 32)")
+    group.add_argument("--learning-rate", type=float, default=0.005,
+                       help="Adam learning rate (default: 0.005)")
+    group.add_argument("--early-stopping", action="store_true",
+                       help="stop when dev accuracy stops improving; keep the best epoch")
+    group.add_argument("--patience", type=int, default=5,
+                       help="epochs without improvement before stopping (default: 5)")
+    group.add_argument("--random-state", type=int, default=0,
+                       help="seed for reproducible training (default: 0)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def build_parser():
+    """The argument parser of the ``sktag`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sktag",
+        description="Train, evaluate and apply neural token taggers (POS tags, named "
+                    "entities) on CoNLL-U and IOB files.",
+    )
+    parser.add_argument("--version", action="version", version=f"sktag {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("train", help="train a tagger on a CoNLL-U or IOB file",
+                       description="Train a TokenTagger and save it with joblib.")
+    p.add_argument("train", metavar="TRAIN", help="training file")
+    p.add_argument("--dev", metavar="DEV", help="development file, scored after each epoch")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL",
+                   help="where to save the model (joblib)")
+    p.add_argument("--history", metavar="CSV", help="write the per-epoch history as CSV")
+    p.add_argument("--plot", metavar="PNG", help="draw loss and accuracy curves (needs matplotlib)")
+    _add_format_options(p)
+    _add_model_options(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a saved tagger on a labelled file",
+                       description="Print token accuracy, accuracy on unseen words, entity "
+                                   "P/R/F1 when the tags are BIO, and a per-label report.")
+    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train' (joblib; "
+                                                   "load only files you trust)")
+    p.add_argument("test", metavar="TEST", help="labelled file")
+    _add_format_options(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("predict", help="tag raw text or a CoNLL file",
+                       description="Tag each token. Text input (a file or '-' for standard "
+                                   "input): one sentence per line, tokens separated by "
+                                   "spaces; blank lines are skipped; output is 'token<TAB>tag' "
+                                   "lines, sentences separated by a blank line. CoNLL-U or "
+                                   "IOB input is written back in its format with predicted tags.")
+    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train'")
+    p.add_argument("input", metavar="FILE", nargs="?", default="-",
+                   help="input file, or '-' for standard input (default)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    _add_format_options(p, default_format="text")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("demo", help="train and evaluate on the sample data sktag ships",
+                       description="Train a tagger on the UD sample shipped with sktag, "
+                                   "evaluate it on the held-out sample and tag a sentence.")
+    p.add_argument("--language", choices=("en", "ko"), default="en",
+                   help="English EWT or Korean Kaist/GSD sample (default: en)")
+    _add_model_options(p, epochs=10)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``sktag`` command; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+    """
+    _quiet_tensorflow()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with code 2
+    except (DataError, ValueError, TypeError, OSError, UnicodeDecodeError) as exc:
+        print(f"sktag: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("sktag: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
