@@ -1,0 +1,161 @@
+"""The sktag command through its real entry point, and its error handling."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sktag.cli import main
+from sktag.datasets import load_seed_example
+from sktag.io import read_conllu, write_conllu, write_iob
+
+SKTAG = shutil.which("sktag", path=os.path.dirname(sys.executable)) or shutil.which("sktag")
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def run(*args, stdin=None, cwd=None):
+    assert SKTAG, "the sktag console script is not installed (pip install -e .)"
+    return subprocess.run(
+        [SKTAG, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=300,
+        env=ENV, cwd=cwd,
+    )
+
+
+def _korean_nouns():
+    seed = load_seed_example()
+    names = seed.target_names
+    X = [s.split() for s in seed.data] * 5
+    y = [[names[v] for v in labels] for labels in seed.target] * 5
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    X, y = _korean_nouns()
+    write_conllu(folder / "train.conllu", X, y)
+    write_conllu(folder / "dev.conllu", X[:4], y[:4])
+    ner_X = [["Kim", "visited", "Seoul", "today"], ["Lee", "met", "Kim"]] * 10
+    ner_y = [["B-PER", "O", "B-LOC", "O"], ["B-PER", "O", "B-PER"]] * 10
+    write_iob(folder / "ner.iob2", ner_X, ner_y)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def trained(corpus):
+    model = corpus / "model.joblib"
+    result = run(
+        "train", corpus / "train.conllu", "--dev", corpus / "dev.conllu", "-o", model,
+        "--d-model", 8, "--epochs", 20, "--learning-rate", 0.05,
+        "--history", corpus / "history.csv", "--plot", corpus / "history.png",
+    )
+    return result, model
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["predict"], ["demo"]])
+def test_help_for_every_subcommand(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: sktag" in result.stdout
+    assert "--help" in result.stdout
+
+
+def test_train_writes_model_history_and_plot(trained, corpus):
+    result, model = trained
+    assert result.returncode == 0, result.stderr
+    assert model.is_file()
+    assert "Epoch 1/20" in result.stdout  # plain progress lines: stdout is not a TTY
+    assert "accuracy: 1.0000" in result.stdout
+    history = (corpus / "history.csv").read_text().splitlines()
+    assert history[0].startswith("epoch,") and len(history) == 21
+    assert (corpus / "history.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_evaluate_prints_accuracy_and_report(trained, corpus):
+    _, model = trained
+    result = run("evaluate", model, corpus / "dev.conllu")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("accuracy: 1.0000 (14 tokens, 4 sentences)")
+    assert "명사" in result.stdout and "precision" in result.stdout
+
+
+def test_evaluate_bio_tags_prints_entity_scores(corpus, tmp_path):
+    model = tmp_path / "ner.joblib"
+    assert run("train", corpus / "ner.iob2", "-o", model, "--epochs", 20,
+               "--learning-rate", 0.05, "--quiet").returncode == 0
+    result = run("evaluate", model, corpus / "ner.iob2")
+    assert result.returncode == 0, result.stderr
+    assert "entities: precision 1.0000  recall 1.0000  F1 1.0000" in result.stdout
+
+
+def test_predict_text_from_stdin_and_conllu_file(trained, corpus, tmp_path):
+    _, model = trained
+    result = run("predict", model, "-", stdin="당신은 수학 선생님 입니다\n\n나는 학생 입니다\n")
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.strip().split("\n\n")
+    assert blocks[0].splitlines() == ["당신은\t기타", "수학\t명사", "선생님\t명사", "입니다\t기타"]
+    assert len(blocks) == 2
+    out = tmp_path / "pred.conllu"
+    result = run("predict", model, corpus / "dev.conllu", "-o", out)
+    assert result.returncode == 0, result.stderr
+    X, y = read_conllu(out)
+    assert X == read_conllu(corpus / "dev.conllu")[0]
+    assert y[0] == ["기타", "명사", "기타"]
+
+
+def test_demo_trains_and_evaluates_on_shipped_data():
+    result = run("demo", "--epochs", 1, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "accuracy:" in result.stdout and "tagging a new sentence:" in result.stdout
+    assert "Epoch" not in result.stdout
+
+
+def test_user_errors_give_one_line_and_exit_code(corpus, tmp_path, capsys):
+    assert main(["train", str(tmp_path / "missing.conllu"), "-o", str(tmp_path / "m")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"sktag: error: no such file: {tmp_path / 'missing.conllu'}"
+
+    bad = tmp_path / "bad.conllu"
+    bad.write_text("1\tword\t_\tNOUN" + "\t_" * 6 + "\n2\tbroken line\n\n", encoding="utf-8")
+    assert main(["train", str(bad), "-o", str(tmp_path / "m")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("sktag: error: ") and f"{bad}:2:" in err and "\n" not in err
+
+    junk = tmp_path / "junk.joblib"
+    junk.write_bytes(b"not a model")
+    assert main(["evaluate", str(junk), str(corpus / "dev.conllu")]) == 1
+    assert capsys.readouterr().err.startswith(f"sktag: error: cannot load model {junk}")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "data.txt", "-o", "m.joblib"], "cannot tell the format"),
+        (["train", "data.conllu"], "the following arguments are required: -o/--output"),
+        (["frobnicate"], "invalid choice"),
+        (["train", "x.conllu", "-o", "m", "--epochs", "many"], "invalid int value"),
+    ],
+)
+def test_usage_errors_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_same_cli():
+    result = subprocess.run([sys.executable, "-m", "sktag", "--version"],
+                            capture_output=True, text=True, timeout=120, env=ENV)
+    assert result.returncode == 0 and result.stdout.startswith("sktag ")
+
+
+def test_no_traceback_for_data_errors_through_entry_point(tmp_path):
+    bad = tmp_path / "bad.iob2"
+    bad.write_text("a\tO\nb\n", encoding="utf-8")
+    result = run("train", bad, "-o", tmp_path / "m.joblib")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("sktag: error: ")
