@@ -11,7 +11,18 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["WordDropout", "build_dense_model", "word_dropout_probabilities"]
+__all__ = [
+    "ENCODERS",
+    "WordDropout",
+    "TokenMask",
+    "TokenAccuracy",
+    "ZeroPadding",
+    "build_model",
+    "build_dense_model",
+    "word_dropout_probabilities",
+]
+
+ENCODERS = ("dense", "conv", "bilstm")
 
 
 @keras.saving.register_keras_serializable(package="sktag")
@@ -61,6 +72,66 @@ class WordDropout(keras.layers.Layer):
         return {**super().get_config(), "n_vocab": self.n_vocab, "seed": self.seed}
 
 
+@keras.saving.register_keras_serializable(package="sktag")
+class TokenMask(keras.layers.Layer):
+    """Boolean mask of real tokens: ``ids != 0`` (``[PAD]`` is 0)."""
+
+    def call(self, ids):
+        return ops.not_equal(ids, 0)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sktag")
+class ZeroPadding(keras.layers.Layer):
+    """Zero the vectors of padding positions.
+
+    Called as ``ZeroPadding()([x, mask])``. Before a convolution this makes a
+    sentence's result independent of how much padding its batch adds: the
+    padding looks exactly like the convolution's own zero border.
+    """
+
+    def call(self, inputs):
+        x, mask = inputs
+        return x * ops.expand_dims(ops.cast(mask, x.dtype), -1)
+
+    def compute_output_shape(self, input_shapes):
+        return input_shapes[0]
+
+
+@keras.saving.register_keras_serializable(package="sktag")
+class TokenAccuracy(keras.metrics.Metric):
+    """Share of correctly tagged tokens, weighted by per-token sample weights.
+
+    Keras's ``SparseCategoricalAccuracy`` as a weighted metric first averages
+    each sentence over the batch's padded length and so weighs batches of
+    different lengths differently: across length-bucketed batches it is not
+    the real-token accuracy. This metric sums ``weight * correct`` and
+    ``weight`` over all tokens of all batches, so padding (weight 0) never
+    counts and every real token counts once.
+    """
+
+    def __init__(self, name="accuracy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.correct = self.add_variable(shape=(), initializer="zeros", name="correct")
+        self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.cast(y_true, "int32")
+        hit = ops.cast(ops.equal(y_true, ops.cast(ops.argmax(y_pred, axis=-1), "int32")), self.dtype)
+        weight = ops.ones_like(hit) if sample_weight is None else ops.cast(sample_weight, self.dtype)
+        self.correct.assign_add(ops.sum(hit * weight))
+        self.total.assign_add(ops.sum(weight))
+
+    def result(self):
+        return ops.divide_no_nan(self.correct, self.total)
+
+    def reset_state(self):
+        self.correct.assign(0.0)
+        self.total.assign(0.0)
+
+
 def word_dropout_probabilities(counts, alpha, n_special=2):
     """Frequency-based word-dropout rates: ``alpha / (alpha + count)``.
 
@@ -89,42 +160,122 @@ def word_dropout_probabilities(counts, alpha, n_special=2):
     return rates.astype(np.float32)
 
 
-def build_dense_model(
-    n_vocab, n_classes, *, d_model=64, word_dropout_rates=None, word_dropout_targets=None
-):
-    """Embedding + Dense: the tutorial's token classifier.
-
-    Each token is tagged from its own embedding alone; it learns one tag
-    distribution per word.
+def build_dense_model(n_vocab, n_classes, *, d_model=64, word_dropout_rates=None,
+                      word_dropout_targets=None):
+    """Embedding + Dense: the tutorial's token classifier (``build_model`` with
+    ``encoder="dense"`` and no characters).
 
     Parameters
     ----------
-    n_vocab : int
-        Vocabulary size, ``[PAD]`` and ``[UNK]`` included.
-    n_classes : int
-        Number of labels.
-    d_model : int, default=64
-        Embedding size.
-    word_dropout_rates : ndarray of shape (n_vocab,), default=None
-        Per-id probability of being replaced by its unknown id in training;
-        None disables word dropout.
-    word_dropout_targets : ndarray of int of shape (n_vocab,), default=None
-        Per-id unknown id to replace it with; None means ``[UNK]`` (1).
+    n_vocab, n_classes, d_model, word_dropout_rates, word_dropout_targets
+        See :func:`build_model`.
 
     Returns
     -------
     model : keras.Model
-        Uncompiled; input int32 ids ``(batch, length)``, output softmax
-        probabilities ``(batch, length, n_classes)``.
     """
+    return build_model(
+        n_vocab, n_classes, encoder="dense", d_model=d_model,
+        word_dropout_rates=word_dropout_rates, word_dropout_targets=word_dropout_targets,
+    )
+
+
+def _char_features(char_ids, n_chars, char_dim, max_chars):
+    """CNN over the characters of each token, max-pooled: ``(batch, length, 4 * char_dim)``."""
+    filters = 4 * char_dim
+    x = keras.layers.Embedding(n_chars, char_dim, name="char_embedding")(char_ids)
+    # (batch, length, max_chars, char_dim): a (1, 3) Conv2D is a 1-D convolution
+    # over the characters of every token at once.
+    x = keras.layers.Conv2D(filters, (1, 3), padding="same", activation="relu", name="char_conv")(x)
+    x = keras.layers.MaxPooling2D((1, max_chars), name="char_pool")(x)
+    return keras.layers.Reshape((-1, filters), name="char_features")(x)
+
+
+def build_model(
+    n_vocab,
+    n_classes,
+    *,
+    encoder="dense",
+    d_model=64,
+    n_chars=0,
+    char_dim=0,
+    max_chars=20,
+    hidden_dim=128,
+    n_layers=1,
+    dropout=0.0,
+    word_dropout_rates=None,
+    word_dropout_targets=None,
+):
+    """Build a token tagger: word (and character) features, an encoder, softmax.
+
+    Parameters
+    ----------
+    n_vocab : int
+        Vocabulary size, padding and unknown ids included.
+    n_classes : int
+        Number of labels.
+    encoder : {"dense", "conv", "bilstm"}, default="dense"
+        ``"dense"`` tags each token from its own features (the tutorial's
+        model); ``"conv"`` stacks ``n_layers`` 1-D convolutions (width 3) over
+        the sentence; ``"bilstm"`` stacks ``n_layers`` bidirectional LSTMs.
+    d_model : int, default=64
+        Word embedding size.
+    n_chars : int, default=0
+        Character vocabulary size (used when ``char_dim > 0``).
+    char_dim : int, default=0
+        Character embedding size; 0 disables the character CNN. The CNN has
+        ``4 * char_dim`` filters of width 3, max-pooled over the token.
+    max_chars : int, default=20
+        Width of the character input of each token.
+    hidden_dim : int, default=128
+        Filters of each convolution, or units of each LSTM direction.
+    n_layers : int, default=1
+        Number of context layers (ignored by ``"dense"``).
+    dropout : float, default=0.0
+        Dropout rate on the features and between layers.
+    word_dropout_rates, word_dropout_targets : ndarray, default=None
+        See :class:`WordDropout`; None disables word dropout.
+
+    Returns
+    -------
+    model : keras.Model
+        Uncompiled. Inputs ``token_ids`` ``(batch, length)`` and, with
+        characters, ``char_ids`` ``(batch, length, max_chars)``; output
+        softmax probabilities ``(batch, length, n_classes)``. Padding
+        positions never influence real tokens.
+    """
+    if encoder not in ENCODERS:
+        raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}.")
     ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    inputs = [ids]  # named KerasTensors; a dict of them when there are several
+    mask = TokenMask(name="token_mask")(ids)
     x = ids
     if word_dropout_rates is not None:
-        dropout = WordDropout(n_vocab, name="word_dropout")
-        x = dropout(x)
-        dropout.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
+        dropout_layer = WordDropout(n_vocab, name="word_dropout")
+        x = dropout_layer(x)
+        dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
         if word_dropout_targets is not None:
-            dropout.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
+            dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
     x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
+    if char_dim:
+        char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
+        inputs.append(char_ids)
+        chars = _char_features(char_ids, n_chars, char_dim, max_chars)
+        x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="feature_dropout")(x)
+    for i in range(n_layers if encoder != "dense" else 0):
+        if encoder == "conv":
+            x = ZeroPadding(name=f"zero_padding_{i}")([x, mask])
+            x = keras.layers.Conv1D(
+                hidden_dim, 3, padding="same", activation="relu", name=f"conv_{i}"
+            )(x)
+        else:
+            lstm = keras.layers.LSTM(hidden_dim, return_sequences=True)
+            x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
     probs = keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
-    return keras.Model(ids, probs, name="dense_tagger")
+    name = encoder + ("_char" if char_dim else "") + "_tagger"
+    inputs = {layer.name: layer for layer in inputs} if len(inputs) > 1 else ids
+    return keras.Model(inputs, probs, name=name)

@@ -5,16 +5,18 @@ import copy
 
 import keras
 import numpy as np
+from scikeras._utils import route_params
 from scikeras.utils.random_state import tensorflow_random_state
 from scikeras.wrappers import BaseWrapper
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentence_weights, check_sentences
+from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
-from .models import build_dense_model, word_dropout_probabilities
-from .vocabulary import PAD_ID, Vocabulary, pad_sequences
+from .models import ENCODERS, TokenAccuracy, build_model, word_dropout_probabilities
+from .vocabulary import PAD_ID, CharVocabulary, pad_sequences
 
 __all__ = ["TokenTagger"]
 
@@ -32,8 +34,24 @@ class TokenTagger(BaseWrapper):
 
     Parameters
     ----------
+    encoder : {"dense", "conv", "bilstm"}, default="dense"
+        How a token's tag sees its sentence. ``"dense"`` is the tutorial's
+        Embedding + Dense model: each token is tagged from its own features.
+        ``"conv"`` adds ``n_layers`` 1-D convolutions (a window of 3 tokens
+        each); ``"bilstm"`` adds ``n_layers`` bidirectional LSTMs.
     d_model : int, default=64
         Size of the word embeddings.
+    char_dim : int, default=0
+        Size of the character embeddings of a character-level CNN (with
+        ``4 * char_dim`` filters) that encodes each token from its spelling,
+        so unseen words are tagged from their prefixes and suffixes. 0 turns
+        it off.
+    hidden_dim : int, default=128
+        Filters of each convolution, or units of each LSTM direction.
+    n_layers : int, default=1
+        Number of context layers of the ``"conv"`` and ``"bilstm"`` encoders.
+    dropout : float, default=0.0
+        Dropout rate on the token features and after each context layer.
     epochs : int, default=10
         Number of passes over the training data (fewer if early stopping).
     batch_size : int, default=32
@@ -94,6 +112,8 @@ class TokenTagger(BaseWrapper):
         Number of labels.
     vocabulary_ : Vocabulary
         The fitted vocabulary.
+    char_vocabulary_ : CharVocabulary or None
+        The fitted character vocabulary when ``char_dim > 0``.
     model_ : keras.Model
         The trained Keras model.
     history_ : dict of str to list of float
@@ -123,7 +143,12 @@ class TokenTagger(BaseWrapper):
     def __init__(
         self,
         *,
+        encoder="dense",
         d_model=64,
+        char_dim=0,
+        hidden_dim=128,
+        n_layers=1,
+        dropout=0.0,
         epochs=10,
         batch_size=32,
         learning_rate=0.005,
@@ -144,7 +169,12 @@ class TokenTagger(BaseWrapper):
         # Parameters only, as scikit-learn requires; BaseWrapper.__init__ is
         # not called because it would add scikeras parameters (model, loss,
         # metrics, ...) that TokenTagger decides itself.
+        self.encoder = encoder
         self.d_model = d_model
+        self.char_dim = char_dim
+        self.hidden_dim = hidden_dim
+        self.n_layers = n_layers
+        self.dropout = dropout
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -196,7 +226,7 @@ class TokenTagger(BaseWrapper):
         rebuilt from the ``callbacks`` parameter on the next fit.
         """
         state = super().__getstate__()
-        for key in ("_fit_callbacks", "_predict_callbacks"):
+        for key in ("_fit_callbacks", "_predict_callbacks", "_inference"):
             state.pop(key, None)
         return state
 
@@ -205,23 +235,48 @@ class TokenTagger(BaseWrapper):
         if self.initialized_:
             self._initialize_callbacks()
 
-    @property
-    def vocabulary_(self):
-        """The fitted :class:`~sktag.Vocabulary` (scikeras's ``feature_encoder_``)."""
-        return self.feature_encoder_
-
     # ------------------------------------------------------------------
     # scikeras hooks
     # ------------------------------------------------------------------
     @property
     def feature_encoder(self):
-        """The vocabulary to fit: a clone of ``vocabulary`` (scikeras hook)."""
-        return Vocabulary() if self.vocabulary is None else clone(self.vocabulary)
+        """Word (and character) vocabularies to fit (scikeras hook).
+
+        Its metadata sets ``vocabulary_`` and ``char_vocabulary_``.
+        """
+        return SentenceEncoder(
+            vocabulary=self.vocabulary,
+            char_vocabulary=CharVocabulary() if self.char_dim else None,
+            tokenizer=self.tokenizer,
+        )
 
     @property
     def target_encoder(self):
         """The label encoder to fit (scikeras hook)."""
         return SequenceLabelEncoder()
+
+    def _initialize(self, X, y=None):
+        """Fit the encoders, copy their metadata and build the model.
+
+        Replaces scikeras's version, which reads the feature encoder's
+        metadata from a new, unfitted encoder (``self.feature_encoder``
+        instead of ``self.feature_encoder_``).
+        """
+        if isinstance(self.random_state, np.random.RandomState):
+            # Keras needs an int; draw it from a copy so the user's state is untouched.
+            state = np.random.RandomState()
+            state.set_state(self.random_state.get_state())
+            self._random_state = int(state.randint(2**31 - 1))
+        else:
+            self._random_state = self.random_state
+        X, y = self._validate_data(X, y, reset=True)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        vars(self).update(self.target_encoder_.get_metadata())
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        vars(self).update(self.feature_encoder_.get_metadata())
+        self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         """Validate ragged sentences and labels.
@@ -234,15 +289,6 @@ class TokenTagger(BaseWrapper):
             y = check_labels(y, [len(s) for s in sentences])
         return sentences, y
 
-    def _validate_sample_weight(self, X, y, sample_weight):
-        """Validate per-sentence weights.
-
-        Replaces scikeras's version, which indexes numpy arrays and drops
-        zero-weight samples; here zero-weight sentences simply add nothing to
-        the loss.
-        """
-        return X, y, check_sentence_weights(sample_weight, len(X))
-
     def _build_keras_model(self):
         """Build and compile the model from TokenTagger's own parameters.
 
@@ -251,7 +297,7 @@ class TokenTagger(BaseWrapper):
         is a *weighted* metric, so padding (weight 0) counts in neither.
         """
         self._check_params()
-        vocab = self.feature_encoder_
+        vocab = self.vocabulary_
         rates = targets = None
         if self.word_dropout:
             rates = word_dropout_probabilities(vocab.counts_, self.word_dropout, vocab.n_special_)
@@ -262,10 +308,17 @@ class TokenTagger(BaseWrapper):
             else contextlib.nullcontext()
         )
         with seeded:
-            model = build_dense_model(
+            model = build_model(
                 len(vocab),
                 self.n_classes_,
+                encoder=self.encoder,
                 d_model=self.d_model,
+                n_chars=len(self.char_vocabulary_) if self.char_dim else 0,
+                char_dim=self.char_dim,
+                max_chars=self.char_vocabulary_.max_chars if self.char_dim else 0,
+                hidden_dim=self.hidden_dim,
+                n_layers=self.n_layers,
+                dropout=self.dropout,
                 word_dropout_rates=rates,
                 word_dropout_targets=targets,
             )
@@ -274,7 +327,7 @@ class TokenTagger(BaseWrapper):
             loss=keras.losses.SparseCategoricalCrossentropy(
                 reduction="mean_with_sample_weight"
             ),
-            weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+            weighted_metrics=[TokenAccuracy(name="accuracy")],
         )
         return model
 
@@ -301,45 +354,77 @@ class TokenTagger(BaseWrapper):
                 )
             ]
 
-    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        """Weight every real token and no padding, then train.
+    def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        """Train on length-bucketed batches with padding weighted out.
 
-        Extends scikeras's version: turns per-sentence weights into the
-        per-token weights Keras needs (0 on padding), encodes
-        ``validation_data`` with the fitted vocabulary and labels, and makes
-        ``history_`` a plain dict.
+        Replaces scikeras's ``_fit``, which pads the whole training set to
+        its longest sentence and hands Keras one big array. sktag batches
+        sentences of similar length (padding stays a small share of the
+        computed positions), gives every real token its sentence's weight and
+        padding weight 0, holds out ``validation_split`` (the last sentences,
+        as Keras does) or encodes ``validation_data`` with the fitted
+        encoders, and keeps ``history_`` a plain dict.
         """
-        token_weight = (X != PAD_ID).astype(np.float32)
-        if sample_weight is not None:
-            token_weight *= sample_weight[:, None].astype(np.float32)
-        validation_data = kwargs.pop("validation_data", None)
-        if validation_data is not None:
-            kwargs["validation_data"] = self._encode_validation_data(validation_data)
-        elif self.early_stopping and not self.validation_split:
-            kwargs["validation_split"] = 0.1
-        super()._fit_keras_model(
-            X,
-            y,
-            sample_weight=token_weight,
-            warm_start=warm_start,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            **kwargs,
+        if not ((self.warm_start or warm_start) and self.initialized_):
+            X, y = self._initialize(X, y)
+        else:
+            X, y = self._validate_data(X, y)
+        self._ensure_compiled_model()
+        train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
+        validation = kwargs.pop("validation_data", None)
+        if validation is not None:
+            validation = self._encode_validation_data(validation)
+        else:
+            split = self.validation_split or (0.1 if self.early_stopping else 0.0)
+            if split:
+                train, validation = train.split_tail(split)
+        seed = self._random_state
+        if seed is None:
+            seed = np.random.randint(2**31 - 1)
+        train_batches = SentenceBatches(train, self.batch_size, shuffle=self.shuffle, seed=seed)
+        if validation is not None:
+            validation = SentenceBatches(validation, self.batch_size).to_dataset()
+        fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
+        fit_args.update(kwargs)
+        seeded = (
+            tensorflow_random_state(self._random_state)
+            if self._random_state is not None
+            else contextlib.nullcontext()
         )
-        self.history_ = {key: [float(v) for v in values] for key, values in self.history_.items()}
+        with seeded:
+            history = self.model_.fit(
+                train_batches.to_dataset(),
+                validation_data=validation,
+                epochs=initial_epoch + epochs,
+                initial_epoch=initial_epoch,
+                shuffle=False,  # SentenceBatches shuffles
+                verbose=self.verbose,
+                callbacks=self._fit_callbacks,
+                **fit_args,
+            )
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = {}
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self._inference = None  # new weights: rebuild the fast predict path
 
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
     def _check_params(self):
-        for name in ("d_model", "epochs", "batch_size", "patience"):
+        if self.encoder not in ENCODERS:
+            raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
+        for name, low in (("d_model", 1), ("epochs", 1), ("batch_size", 1), ("patience", 0),
+                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0)):
             value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < (0 if name == "patience" else 1):
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError(
                 f"validation_split must be in [0, 1), got {self.validation_split!r}."
             )
+        if not 0.0 <= float(self.dropout) < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
         if float(self.word_dropout) < 0:
             raise ValueError(f"word_dropout must be >= 0, got {self.word_dropout!r}.")
 
@@ -358,6 +443,16 @@ class TokenTagger(BaseWrapper):
             optimizer = keras.optimizers.get(optimizer).__class__
         return optimizer(**routed)
 
+    def _encode(self, X, y, weights=None, name="y"):
+        """Encoded sentences, label ids and sentence weights, unpadded."""
+        if weights is None:
+            weights = np.ones(len(X))
+        return _EncodedSentences(
+            self.feature_encoder_.encode(X),
+            self.target_encoder_.encode(y, name=name),
+            np.asarray(weights, dtype=np.float32),
+        )
+
     def _encode_validation_data(self, validation_data):
         """Encode ``(X_val, y_val[, sample_weight_val])`` like the training data."""
         if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
@@ -369,33 +464,63 @@ class TokenTagger(BaseWrapper):
         y_val = check_labels(
             validation_data[1], [len(s) for s in X_val], name="y_val", x_name="X_val"
         )
-        ids = self.feature_encoder_.transform(X_val)
-        labels = pad_sequences(self.target_encoder_.encode(y_val, name="y_val"))
-        weight = (ids != PAD_ID).astype(np.float32)
+        weights = None
         if len(validation_data) == 3:
-            weight *= check_sentence_weights(validation_data[2], len(X_val))[:, None].astype(
-                np.float32
-            )
-        return ids, labels, weight
+            weights = check_sentence_weights(validation_data[2], len(X_val))
+        return self._encode(X_val, y_val, weights, name="y_val")
 
-    def _forward(self, ids):
-        """Class probabilities for a padded id batch, without ``Model.predict``."""
-        return keras.ops.convert_to_numpy(self.model_(ids, training=False))
+    def _inference_function(self):
+        """The fast forward pass, built once per set of weights.
+
+        ``Model.predict`` costs tens of milliseconds per call. The dense
+        encoder without characters is exact in numpy: a token's probabilities
+        depend on its id alone, so they are one row of a precomputed
+        ``softmax(E @ W + b)`` table. Other encoders run the Keras model in a
+        ``tf.function`` whose input signature leaves batch and length free,
+        so it is traced once, not once per shape.
+        """
+        if getattr(self, "_inference", None) is not None:
+            return self._inference
+        if self.encoder == "dense" and not self.char_dim:
+            embedding = self.model_.get_layer("embedding").get_weights()[0]
+            kernel, bias = self.model_.get_layer("tagger").get_weights()
+            logits = embedding @ kernel + bias
+            logits -= logits.max(axis=1, keepdims=True)
+            table = np.exp(logits)
+            table /= table.sum(axis=1, keepdims=True)
+            self._inference = lambda inputs: table[inputs["token_ids"]]
+        else:
+            import tensorflow as tf
+
+            names = self.feature_encoder_.input_names
+            specs = [tf.TensorSpec((None, None), tf.int32, name="token_ids")]
+            if "char_ids" in names:
+                width = self.char_vocabulary_.max_chars
+                specs.append(tf.TensorSpec((None, None, width), tf.int32, name="char_ids"))
+            model = self.model_
+
+            @tf.function(input_signature=specs)
+            def forward(*inputs):
+                return model(_model_inputs(dict(zip(names, inputs))), training=False)
+
+            self._inference = lambda inputs: forward(*(inputs[n] for n in names)).numpy()
+        return self._inference
 
     def _predict_probabilities(self, X):
         """Per-sentence probability arrays, computed in length-sorted batches."""
         check_is_fitted(self)
-        encoded = self.feature_encoder_.encode(X, tokenizer=self.tokenizer)
-        n_classes = self.n_classes_
-        out = [np.zeros((len(ids), n_classes), dtype=np.float32) for ids in encoded]
-        order = np.argsort([len(ids) for ids in encoded], kind="stable")
-        order = [i for i in order if len(encoded[i])]
+        features = self.feature_encoder_.encode(X)
+        infer = self._inference_function()
+        lengths = [len(ids) for ids in features["token_ids"]]
+        out = [np.zeros((n, self.n_classes_), dtype=np.float32) for n in lengths]
+        order = [i for i in np.argsort(lengths, kind="stable") if lengths[i]]
         step = max(int(self.batch_size), 256)
         for start in range(0, len(order), step):
             batch = order[start : start + step]
-            probs = self._forward(pad_sequences([encoded[i] for i in batch]))
+            inputs = {name: pad_sequences([seqs[i] for i in batch]) for name, seqs in features.items()}
+            probs = infer(inputs)
             for row, i in enumerate(batch):
-                out[i] = probs[row, : len(encoded[i])]
+                out[i] = probs[row, : lengths[i]]
         return out
 
     # ------------------------------------------------------------------
@@ -514,3 +639,105 @@ def _fresh_copy(callback):
         return copy.deepcopy(callback)
     except Exception:
         return callback
+
+
+class _EncodedSentences:
+    """Encoded data: per-sentence features, label ids and sentence weights."""
+
+    def __init__(self, features, labels, weights):
+        self.features = features
+        self.labels = labels
+        self.weights = weights
+
+    def __len__(self):
+        return len(self.labels)
+
+    def split_tail(self, fraction):
+        """Split off the last ``fraction`` of sentences, as Keras's validation_split does."""
+        n_val = int(round(len(self) * fraction))
+        if n_val == 0 or n_val == len(self):
+            raise ValueError(
+                f"validation_split={fraction} leaves no sentence for "
+                f"{'validation' if n_val == 0 else 'training'} out of {len(self)}."
+            )
+        cut = len(self) - n_val
+
+        def part(sl):
+            return _EncodedSentences(
+                {k: v[sl] for k, v in self.features.items()}, self.labels[sl], self.weights[sl]
+            )
+
+        return part(slice(None, cut)), part(slice(cut, None))
+
+
+class SentenceBatches:
+    """Batches of sentences of similar length, padded per batch.
+
+    Sentences are sorted by length (ties broken at random when shuffling)
+    and cut into batches, and the batch order is shuffled every epoch, so a
+    batch is padded only to its own longest sentence. Each batch is
+    ``(inputs, label ids, token weights)`` with weight 0 on padding.
+    """
+
+    def __init__(self, data, batch_size, *, shuffle=False, seed=0):
+        self.data = data
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self._rng = np.random.RandomState(seed)
+        self._lengths = np.array([len(ids) for ids in data.features["token_ids"]])
+        self._make_batches()
+
+    def _make_batches(self):
+        if self.shuffle:
+            order = np.lexsort((self._rng.random_sample(len(self._lengths)), self._lengths))
+        else:
+            order = np.argsort(self._lengths, kind="stable")
+        self._batches = [
+            order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)
+        ]
+        if self.shuffle:
+            self._rng.shuffle(self._batches)
+
+    def __len__(self):
+        return len(self._batches)
+
+    def __getitem__(self, index):
+        batch = self._batches[index]
+        inputs = {
+            name: pad_sequences([seqs[i] for i in batch])
+            for name, seqs in self.data.features.items()
+        }
+        labels = pad_sequences([self.data.labels[i] for i in batch])
+        weights = (inputs["token_ids"] != PAD_ID) * self.data.weights[batch][:, None]
+        return _model_inputs(inputs), labels, weights.astype(np.float32)
+
+    def to_dataset(self):
+        """A ``tf.data.Dataset`` over the batches, reshuffled every epoch.
+
+        Not a ``keras.utils.PyDataset``: Keras infers a PyDataset's shapes
+        from its first batches and then rejects batches of other lengths.
+        """
+        import tensorflow as tf
+
+        first = self[0][0]
+        specs = (
+            tf.nest.map_structure(
+                lambda array: tf.TensorSpec((None, None) + array.shape[2:], tf.int32), first
+            ),
+            tf.TensorSpec((None, None), tf.int32),
+            tf.TensorSpec((None, None), tf.float32),
+        )
+
+        def epoch():
+            for index in range(len(self)):
+                yield self[index]
+            if self.shuffle:
+                self._make_batches()
+
+        dataset = tf.data.Dataset.from_generator(epoch, output_signature=specs)
+        return dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(2)
+
+
+def _model_inputs(features):
+    """The model's input structure: the id array alone, or a dict of inputs."""
+    return features["token_ids"] if len(features) == 1 else features

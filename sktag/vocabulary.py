@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sentences
 
-__all__ = ["Vocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES"]
+__all__ = ["Vocabulary", "CharVocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES"]
 
 PAD = "[PAD]"
 UNK = "[UNK]"
@@ -232,15 +232,124 @@ def pad_sequences(sequences, dtype=np.int32, value=0):
     Parameters
     ----------
     sequences : list of array-like
+        Arrays of shape ``(length_i, ...)``; trailing dimensions must agree.
     dtype : numpy dtype, default=np.int32
     value : scalar, default=0
 
     Returns
     -------
-    padded : ndarray of shape (n_sequences, max_length)
+    padded : ndarray of shape (n_sequences, max_length, ...)
     """
     width = max((len(s) for s in sequences), default=0)
-    out = np.full((len(sequences), width), value, dtype=dtype)
+    inner = np.shape(sequences[0])[1:] if len(sequences) else ()
+    out = np.full((len(sequences), width) + tuple(inner), value, dtype=dtype)
     for i, seq in enumerate(sequences):
         out[i, : len(seq)] = seq
     return out
+
+
+class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Map the characters of each token to ids, for a character-level encoder.
+
+    Id 0 is padding and id 1 an unknown character. Every token becomes a
+    row of ``max_chars`` ids: shorter tokens are right-padded; a longer token
+    keeps its first ``max_chars // 2`` and last ``max_chars - max_chars // 2``
+    characters (prefixes and suffixes carry the morphology). The token itself
+    is never dropped: it still gets exactly one label.
+
+    Parameters
+    ----------
+    max_chars : int, default=20
+        Width of each token's character row.
+    min_freq : int, default=1
+        Characters seen fewer times than this map to the unknown id.
+
+    Attributes
+    ----------
+    chars_ : dict of str to int
+        Character to id.
+
+    Examples
+    --------
+    >>> from sktag.vocabulary import CharVocabulary
+    >>> chars = CharVocabulary(max_chars=4).fit([["ab", "b"]])
+    >>> chars.encode([["ba", "abcdef"]])[0]
+    array([[2, 3, 0, 0],
+           [3, 2, 1, 1]], dtype=int32)
+    """
+
+    def __init__(self, max_chars=20, min_freq=1):
+        self.max_chars = max_chars
+        self.min_freq = min_freq
+
+    def fit(self, X, y=None):
+        """Learn the character set.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Training sentences.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : CharVocabulary
+        """
+        if not isinstance(self.max_chars, (int, np.integer)) or self.max_chars < 2:
+            raise ValueError(f"max_chars must be an int >= 2, got {self.max_chars!r}.")
+        counts = Counter(ch for tokens in check_sentences(X) for token in tokens for ch in token)
+        kept = [ch for ch, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c >= self.min_freq]
+        self.chars_ = {ch: i + 2 for i, ch in enumerate(kept)}
+        return self
+
+    def __len__(self):
+        check_is_fitted(self, "chars_")
+        return len(self.chars_) + 2
+
+    def _token_row(self, token):
+        width = self.max_chars
+        if len(token) > width:
+            head = width // 2
+            token = token[:head] + token[len(token) - (width - head):]
+        row = np.zeros(width, dtype=np.int32)
+        get = self.chars_.get
+        row[: len(token)] = [get(ch, UNK_ID) for ch in token]
+        return row
+
+    def encode(self, X, *, tokenizer=None):
+        """Character ids of each sentence, one row per token.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences; empty sentences are allowed.
+        tokenizer : callable, default=None
+            Splits str sentences; whitespace when None.
+
+        Returns
+        -------
+        ids : list of ndarray of int32 of shape (n_tokens_i, max_chars)
+        """
+        check_is_fitted(self, "chars_")
+        sentences = check_sentences(X, tokenizer=tokenizer, allow_empty=True)
+        return [
+            np.array([self._token_row(t) for t in tokens], dtype=np.int32).reshape(
+                len(tokens), self.max_chars
+            )
+            for tokens in sentences
+        ]
+
+    def transform(self, X):
+        """Character ids as one padded array.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences.
+
+        Returns
+        -------
+        ids : ndarray of int32 of shape (n_sentences, max_length, max_chars)
+        """
+        return pad_sequences(self.encode(X))

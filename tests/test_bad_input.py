@@ -83,8 +83,10 @@ def test_validation_data_errors():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"d_model": 0}, "d_model must be a positive int"),
-        ({"epochs": 2.5}, "epochs must be a positive int"),
+        ({"d_model": 0}, "d_model must be an int >= 1"),
+        ({"epochs": 2.5}, "epochs must be an int >= 1"),
+        ({"encoder": "transformer"}, "encoder must be one of"),
+        ({"dropout": 1.0}, "dropout must be in"),
         ({"validation_split": 1.5}, "validation_split"),
         ({"word_dropout": -1}, "word_dropout"),
     ],

@@ -57,7 +57,7 @@ def _padded_accuracy(tagger, X, y):
     """Accuracy if padding positions (label id 0) were counted as tokens."""
     ids = tagger.vocabulary_.transform(X)
     labels = tagger.target_encoder_.transform(y)
-    pred = tagger._forward(ids).argmax(axis=-1)
+    pred = np.asarray(tagger.model_(ids)).argmax(axis=-1)
     return float(np.mean(pred == labels))
 
 
@@ -70,6 +70,7 @@ def test_history_accuracy_and_loss_count_real_tokens_only():
         d_model=4, epochs=1, learning_rate=0.0, word_dropout=0.0, batch_size=8,
         random_state=3,
     )
+    # One batch: the loss below is the mean over its real tokens.
     tagger.fit(X, y, validation_data=(X, y))
     real = tagger.score(X, y)
     assert tagger.history_["accuracy"] == pytest.approx([real], abs=1e-6)
@@ -81,9 +82,31 @@ def test_history_accuracy_and_loss_count_real_tokens_only():
     assert tagger.history_["loss"] == pytest.approx([np.mean(nll)], rel=1e-4)
 
 
+def test_accuracy_over_many_batches_of_different_lengths_is_per_token():
+    # With learning_rate=0 the weights never change, so every reported
+    # accuracy must equal the real-token accuracy of the initial model. Batches
+    # of 2 sentences of lengths 1..12: an average per sentence, or per batch
+    # weighted by padded length (Keras's weighted SparseCategoricalAccuracy),
+    # gives another number.
+    rng = np.random.RandomState(0)
+    words = ["a", "b", "c", "d", "e"]
+    X = [list(rng.choice(words, size=n)) for n in range(1, 13)]
+    y = [[w.upper() for w in s] for s in X]
+    tagger = TokenTagger(d_model=4, epochs=1, learning_rate=0.0, word_dropout=0.0,
+                         batch_size=2, random_state=2)
+    tagger.fit(X, y, validation_data=(X, y))
+    real = tagger.score(X, y)
+    per_sentence = np.mean([tagger.score([s], [t]) for s, t in zip(X, y)])
+    assert abs(per_sentence - real) > 0.01
+    assert tagger.history_["accuracy"] == pytest.approx([real], abs=1e-6)
+    assert tagger.history_["val_accuracy"] == pytest.approx([real], abs=1e-6)
+
+
 def test_validation_accuracy_is_real_token_accuracy_after_training(toy_pos):
+    # Small batches of sentences of different lengths: Keras's own weighted
+    # accuracy would weigh each batch by its padded length and be off.
     X, y = toy_pos
-    tagger = TokenTagger(d_model=8, epochs=3, learning_rate=0.05, random_state=0)
+    tagger = TokenTagger(d_model=8, epochs=3, learning_rate=0.05, batch_size=3, random_state=0)
     tagger.fit(X[:40], y[:40], validation_data=(X[40:], y[40:]))
     assert tagger.history_["val_accuracy"][-1] == pytest.approx(
         tagger.score(X[40:], y[40:]), abs=1e-6

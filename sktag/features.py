@@ -1,0 +1,107 @@
+"""What the model sees of a sentence: word ids and, optionally, character ids."""
+
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_sentences
+from .vocabulary import CharVocabulary, Vocabulary, pad_sequences
+
+__all__ = ["SentenceEncoder"]
+
+
+class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Encode sentences as the model's inputs.
+
+    The feature encoder of :class:`~sktag.TokenTagger` (scikeras's
+    ``feature_encoder`` hook): a :class:`~sktag.Vocabulary` for word ids and,
+    when ``char_vocabulary`` is given, a
+    :class:`~sktag.vocabulary.CharVocabulary` for the characters of each
+    token.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary, default=None
+        Template for the word vocabulary (cloned in ``fit``); None means
+        ``Vocabulary()``.
+    char_vocabulary : CharVocabulary, default=None
+        Template for the character vocabulary; None means no character input.
+    tokenizer : callable, default=None
+        Splits str sentences; whitespace when None.
+
+    Attributes
+    ----------
+    vocabulary_ : Vocabulary
+    char_vocabulary_ : CharVocabulary or None
+    """
+
+    def __init__(self, vocabulary=None, char_vocabulary=None, tokenizer=None):
+        self.vocabulary = vocabulary
+        self.char_vocabulary = char_vocabulary
+        self.tokenizer = tokenizer
+
+    def fit(self, X, y=None):
+        """Fit the word and character vocabularies.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Training sentences.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SentenceEncoder
+        """
+        sentences = check_sentences(X, tokenizer=self.tokenizer)
+        template = Vocabulary() if self.vocabulary is None else self.vocabulary
+        self.vocabulary_ = clone(template).fit(sentences)
+        self.char_vocabulary_ = None
+        if self.char_vocabulary is not None:
+            self.char_vocabulary_ = clone(self.char_vocabulary).fit(sentences)
+        return self
+
+    def get_metadata(self):
+        """Attributes copied onto the tagger (a scikeras encoder hook)."""
+        return {"vocabulary_": self.vocabulary_, "char_vocabulary_": self.char_vocabulary_}
+
+    @property
+    def input_names(self):
+        """Names of the model inputs this encoder produces, in order."""
+        return ["token_ids"] + (["char_ids"] if self.char_vocabulary is not None else [])
+
+    def encode(self, X):
+        """Encode sentences without padding.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences; empty sentences are allowed.
+
+        Returns
+        -------
+        features : dict of str to list of ndarray
+            ``"token_ids"``: one int32 array per sentence; with characters
+            also ``"char_ids"``: one ``(n_tokens, max_chars)`` array each.
+        """
+        check_is_fitted(self, "vocabulary_")
+        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
+        features = {"token_ids": self.vocabulary_.encode(sentences)}
+        if self.char_vocabulary_ is not None:
+            features["char_ids"] = self.char_vocabulary_.encode(sentences)
+        return features
+
+    def transform(self, X):
+        """Encode sentences as padded arrays.
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Sentences.
+
+        Returns
+        -------
+        features : dict of str to ndarray
+            Each list of :meth:`encode` padded with 0 to the longest sentence.
+        """
+        return {name: pad_sequences(seqs) for name, seqs in self.encode(X).items()}
