@@ -2,12 +2,10 @@
 
 >>> from sktag import TokenTagger, Vocabulary
 
-``import sktag`` stays light: TensorFlow and Keras load when
-:class:`TokenTagger` is first used, so readers, metrics and the vocabulary
-work without paying for them.
+``import sktag`` stays light: scikit-learn loads when a class is first
+used, TensorFlow and Keras when :class:`TokenTagger` is, so readers, metrics
+and the vocabulary work without paying for them.
 """
-
-from .vocabulary import Vocabulary
 
 __version__ = "0.1.0"
 
@@ -15,13 +13,18 @@ __all__ = ["TokenTagger", "Vocabulary", "__version__"]
 
 
 def __getattr__(name):
-    # Lazy import: sktag.tagger imports Keras/TensorFlow (seconds to load).
+    # Lazy imports: sktag.tagger loads Keras/TensorFlow (seconds) and
+    # sktag.vocabulary scikit-learn (most of a second).
     if name == "TokenTagger":
         from .tagger import TokenTagger
 
         return TokenTagger
+    if name == "Vocabulary":
+        from .vocabulary import Vocabulary
+
+        return Vocabulary
     raise AttributeError(f"module 'sktag' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + ["TokenTagger"])
+    return sorted(list(globals()) + ["TokenTagger", "Vocabulary"])

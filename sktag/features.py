@@ -4,7 +4,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sentences
-from .vocabulary import CharVocabulary, Vocabulary, pad_sequences
+from .vocabulary import Vocabulary, pad_sequences
 
 __all__ = ["SentenceEncoder"]
 
@@ -85,10 +85,13 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
             also ``"char_ids"``: one ``(n_tokens, max_chars)`` array each.
         """
         check_is_fitted(self, "vocabulary_")
-        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
-        features = {"token_ids": self.vocabulary_.encode(sentences)}
+        return self._encode(check_sentences(X, tokenizer=self.tokenizer, allow_empty=True))
+
+    def _encode(self, sentences):
+        """``encode`` for sentences already validated (the predict hot path)."""
+        features = {"token_ids": self.vocabulary_._encode(sentences)}
         if self.char_vocabulary_ is not None:
-            features["char_ids"] = self.char_vocabulary_.encode(sentences)
+            features["char_ids"] = self.char_vocabulary_._encode(sentences)
         return features
 
     def transform(self, X):

@@ -12,11 +12,12 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentence_weights, check_sentences
+from .batching import EncodedSentences, SentenceBatches, model_inputs
 from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
 from .models import ENCODERS, TokenAccuracy, build_model, word_dropout_probabilities
-from .vocabulary import PAD_ID, CharVocabulary, pad_sequences
+from .vocabulary import CharVocabulary, pad_sequences
 
 __all__ = ["TokenTagger"]
 
@@ -67,6 +68,13 @@ class TokenTagger(BaseWrapper):
         with probability ``alpha / (alpha + c)``. This trains the ``[UNK]``
         embedding, so words never seen in training get a sensible tag. 0
         disables it.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the labels in the training loss, as in scikit-learn's
+        classifiers: a dict ``label -> weight`` (others weigh 1), or
+        ``"balanced"`` for ``n_tokens / (n_classes * count(label))``. Useful
+        for entity tagging, where ``"O"`` dominates. The training ``loss``
+        and ``accuracy`` in ``history_`` are then weighted too; the
+        ``val_`` figures are not.
     vocabulary : Vocabulary, default=None
         Template for the vocabulary (cloned in ``fit``); None means
         ``Vocabulary()``. Its parameters are reachable as
@@ -97,6 +105,12 @@ class TokenTagger(BaseWrapper):
     warm_start : bool, default=False
         When True, ``fit`` continues training the existing model and
         vocabulary instead of starting over.
+    keep_optimizer : bool, default=False
+        Keep the optimizer's state (Adam's moment estimates) when the tagger
+        is pickled or saved, so that training can resume exactly where it
+        stopped. Without it a saved model is about three times smaller and a
+        later ``partial_fit`` starts a fresh optimizer. ``warm_start=True``
+        implies it.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, shuffling and word dropout. With an
         int, two fits on CPU give identical models.
@@ -154,6 +168,7 @@ class TokenTagger(BaseWrapper):
         learning_rate=0.005,
         optimizer="adam",
         word_dropout=0.25,
+        class_weight=None,
         vocabulary=None,
         tokenizer=None,
         validation_split=0.0,
@@ -163,6 +178,7 @@ class TokenTagger(BaseWrapper):
         callbacks=None,
         verbose=0,
         warm_start=False,
+        keep_optimizer=False,
         random_state=None,
         **kwargs,
     ):
@@ -180,6 +196,7 @@ class TokenTagger(BaseWrapper):
         self.learning_rate = learning_rate
         self.optimizer = optimizer
         self.word_dropout = word_dropout
+        self.class_weight = class_weight
         self.vocabulary = vocabulary
         self.tokenizer = tokenizer
         self.validation_split = validation_split
@@ -189,6 +206,7 @@ class TokenTagger(BaseWrapper):
         self.callbacks = callbacks
         self.verbose = verbose
         self.warm_start = warm_start
+        self.keep_optimizer = keep_optimizer
         self.random_state = random_state
         vars(self).update(kwargs)
         if kwargs:
@@ -220,14 +238,20 @@ class TokenTagger(BaseWrapper):
         return BaseEstimator.__repr__(self, N_CHAR_MAX)
 
     def __getstate__(self):
-        """Drop the live Keras callback objects of the last fit.
+        """Pickle without live callbacks, caches and, unless asked, optimizer state.
 
-        They hold references to the model and open or closed files and are
-        rebuilt from the ``callbacks`` parameter on the next fit.
+        The callbacks of the last fit hold the model and files and are
+        rebuilt from the ``callbacks`` parameter on the next fit. The
+        optimizer's state (Adam keeps two slots per weight: two thirds of
+        the file) is dropped unless ``keep_optimizer`` or ``warm_start`` ask
+        to resume training where it stopped.
         """
         state = super().__getstate__()
         for key in ("_fit_callbacks", "_predict_callbacks", "_inference"):
             state.pop(key, None)
+        model = state.get("model_")
+        if model is not None and not (self.keep_optimizer or self.warm_start):
+            state["model_"] = _without_optimizer(model)
         return state
 
     def __setstate__(self, state):
@@ -322,6 +346,11 @@ class TokenTagger(BaseWrapper):
                 word_dropout_rates=rates,
                 word_dropout_targets=targets,
             )
+        self._compile(model)
+        return model
+
+    def _compile(self, model):
+        """Compile with the padding-free loss and accuracy and a fresh optimizer."""
         model.compile(
             optimizer=self._make_optimizer(),
             loss=keras.losses.SparseCategoricalCrossentropy(
@@ -329,7 +358,15 @@ class TokenTagger(BaseWrapper):
             ),
             weighted_metrics=[TokenAccuracy(name="accuracy")],
         )
-        return model
+
+    def _ensure_compiled_model(self):
+        """Compile a model loaded without its optimizer (see ``keep_optimizer``).
+
+        Replaces scikeras's version, which compiles from scikeras's own
+        ``loss``/``metrics`` parameters.
+        """
+        if not self.model_.compiled:
+            self._compile(self.model_)
 
     def _initialize_callbacks(self):
         """Copy the user's callbacks and add early stopping.
@@ -381,7 +418,10 @@ class TokenTagger(BaseWrapper):
         seed = self._random_state
         if seed is None:
             seed = np.random.randint(2**31 - 1)
-        train_batches = SentenceBatches(train, self.batch_size, shuffle=self.shuffle, seed=seed)
+        train_batches = SentenceBatches(
+            train, self.batch_size, shuffle=self.shuffle, seed=seed,
+            class_weights=self._class_weights(train),
+        )
         if validation is not None:
             validation = SentenceBatches(validation, self.batch_size).to_dataset()
         fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
@@ -443,11 +483,37 @@ class TokenTagger(BaseWrapper):
             optimizer = keras.optimizers.get(optimizer).__class__
         return optimizer(**routed)
 
+    def _class_weights(self, data):
+        """Per-class-id training weights from ``class_weight``, or None."""
+        if self.class_weight is None:
+            return None
+        if self.class_weight == "balanced":
+            counts = np.bincount(np.concatenate(data.labels), minlength=self.n_classes_)
+            present = counts > 0
+            weights = np.ones(self.n_classes_)
+            weights[present] = counts.sum() / (present.sum() * counts[present])
+            return weights.astype(np.float32)
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names labels not in the training data: {sorted(unknown)}; "
+                    f"known labels: {self.classes_[:20].tolist()}."
+                )
+            return np.array(
+                [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
+                dtype=np.float32,
+            )
+        raise ValueError(
+            f"class_weight must be None, 'balanced' or a dict label -> weight, "
+            f"got {self.class_weight!r}."
+        )
+
     def _encode(self, X, y, weights=None, name="y"):
         """Encoded sentences, label ids and sentence weights, unpadded."""
         if weights is None:
             weights = np.ones(len(X))
-        return _EncodedSentences(
+        return EncodedSentences(
             self.feature_encoder_.encode(X),
             self.target_encoder_.encode(y, name=name),
             np.asarray(weights, dtype=np.float32),
@@ -499,20 +565,29 @@ class TokenTagger(BaseWrapper):
                 specs.append(tf.TensorSpec((None, None, width), tf.int32, name="char_ids"))
             model = self.model_
 
-            @tf.function(input_signature=specs)
+            @tf.function(input_signature=specs, autograph=False)
             def forward(*inputs):
-                return model(_model_inputs(dict(zip(names, inputs))), training=False)
+                return model(model_inputs(dict(zip(names, inputs))), training=False)
 
             self._inference = lambda inputs: forward(*(inputs[n] for n in names)).numpy()
         return self._inference
 
+    def _check_fitted(self):
+        """``check_is_fitted`` without its cost on the predict hot path."""
+        if not hasattr(self, "model_"):
+            check_is_fitted(self)
+
     def _predict_probabilities(self, X):
         """Per-sentence probability arrays, computed in length-sorted batches."""
-        check_is_fitted(self)
-        features = self.feature_encoder_.encode(X)
+        self._check_fitted()
+        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
+        features = self.feature_encoder_._encode(sentences)
         infer = self._inference_function()
         lengths = [len(ids) for ids in features["token_ids"]]
-        out = [np.zeros((n, self.n_classes_), dtype=np.float32) for n in lengths]
+        if len(lengths) == 1:  # one sentence: no sorting, no copies
+            inputs = {name: seqs[0][None] for name, seqs in features.items()}
+            return [infer(inputs)[0]] if lengths[0] else [self._no_tokens()]
+        out = [self._no_tokens() for _ in lengths]
         order = [i for i in np.argsort(lengths, kind="stable") if lengths[i]]
         step = max(int(self.batch_size), 256)
         for start in range(0, len(order), step):
@@ -522,6 +597,9 @@ class TokenTagger(BaseWrapper):
             for row, i in enumerate(batch):
                 out[i] = probs[row, : lengths[i]]
         return out
+
+    def _no_tokens(self):
+        return np.zeros((0, self.n_classes_), dtype=np.float32)
 
     # ------------------------------------------------------------------
     # public API
@@ -607,7 +685,7 @@ class TokenTagger(BaseWrapper):
             labels.
         """
         probs = self._predict_probabilities(X)
-        return self.target_encoder_.inverse_transform([p.argmax(axis=1) for p in probs])
+        return [self.classes_[p.argmax(axis=1)].tolist() for p in probs]
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
@@ -641,103 +719,8 @@ def _fresh_copy(callback):
         return callback
 
 
-class _EncodedSentences:
-    """Encoded data: per-sentence features, label ids and sentence weights."""
-
-    def __init__(self, features, labels, weights):
-        self.features = features
-        self.labels = labels
-        self.weights = weights
-
-    def __len__(self):
-        return len(self.labels)
-
-    def split_tail(self, fraction):
-        """Split off the last ``fraction`` of sentences, as Keras's validation_split does."""
-        n_val = int(round(len(self) * fraction))
-        if n_val == 0 or n_val == len(self):
-            raise ValueError(
-                f"validation_split={fraction} leaves no sentence for "
-                f"{'validation' if n_val == 0 else 'training'} out of {len(self)}."
-            )
-        cut = len(self) - n_val
-
-        def part(sl):
-            return _EncodedSentences(
-                {k: v[sl] for k, v in self.features.items()}, self.labels[sl], self.weights[sl]
-            )
-
-        return part(slice(None, cut)), part(slice(cut, None))
-
-
-class SentenceBatches:
-    """Batches of sentences of similar length, padded per batch.
-
-    Sentences are sorted by length (ties broken at random when shuffling)
-    and cut into batches, and the batch order is shuffled every epoch, so a
-    batch is padded only to its own longest sentence. Each batch is
-    ``(inputs, label ids, token weights)`` with weight 0 on padding.
-    """
-
-    def __init__(self, data, batch_size, *, shuffle=False, seed=0):
-        self.data = data
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self._rng = np.random.RandomState(seed)
-        self._lengths = np.array([len(ids) for ids in data.features["token_ids"]])
-        self._make_batches()
-
-    def _make_batches(self):
-        if self.shuffle:
-            order = np.lexsort((self._rng.random_sample(len(self._lengths)), self._lengths))
-        else:
-            order = np.argsort(self._lengths, kind="stable")
-        self._batches = [
-            order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)
-        ]
-        if self.shuffle:
-            self._rng.shuffle(self._batches)
-
-    def __len__(self):
-        return len(self._batches)
-
-    def __getitem__(self, index):
-        batch = self._batches[index]
-        inputs = {
-            name: pad_sequences([seqs[i] for i in batch])
-            for name, seqs in self.data.features.items()
-        }
-        labels = pad_sequences([self.data.labels[i] for i in batch])
-        weights = (inputs["token_ids"] != PAD_ID) * self.data.weights[batch][:, None]
-        return _model_inputs(inputs), labels, weights.astype(np.float32)
-
-    def to_dataset(self):
-        """A ``tf.data.Dataset`` over the batches, reshuffled every epoch.
-
-        Not a ``keras.utils.PyDataset``: Keras infers a PyDataset's shapes
-        from its first batches and then rejects batches of other lengths.
-        """
-        import tensorflow as tf
-
-        first = self[0][0]
-        specs = (
-            tf.nest.map_structure(
-                lambda array: tf.TensorSpec((None, None) + array.shape[2:], tf.int32), first
-            ),
-            tf.TensorSpec((None, None), tf.int32),
-            tf.TensorSpec((None, None), tf.float32),
-        )
-
-        def epoch():
-            for index in range(len(self)):
-                yield self[index]
-            if self.shuffle:
-                self._make_batches()
-
-        dataset = tf.data.Dataset.from_generator(epoch, output_signature=specs)
-        return dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(2)
-
-
-def _model_inputs(features):
-    """The model's input structure: the id array alone, or a dict of inputs."""
-    return features["token_ids"] if len(features) == 1 else features
+def _without_optimizer(model):
+    """An uncompiled copy of ``model`` with the same weights and no optimizer."""
+    copy_ = model.__class__.from_config(model.get_config())
+    copy_.set_weights(model.get_weights())
+    return copy_

@@ -1,5 +1,6 @@
 """Vocabulary: tokens to integer ids, with ``[PAD]`` = 0 and ``[UNK]`` = 1."""
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -19,19 +20,23 @@ UNK_ID = 1
 UNKNOWN_SHAPES = ("[UNK:Aa]", "[UNK:0]", "[UNK:.]")
 
 
+_has_digit = re.compile(r"\d").search
+_has_letter_or_digit = re.compile(r"[^\W_]").search
+
+
 def token_shape(token):
     """The unknown id for ``token`` if it were not in the vocabulary.
 
     ``[UNK:0]`` if it contains a digit, ``[UNK:.]`` if it has no letter or
     digit, ``[UNK:Aa]`` if it starts with an uppercase letter, else ``[UNK]``.
     """
-    if any(ch.isdigit() for ch in token):
+    if token.isalpha():  # the common case, checked first for speed
+        return 2 if token[0].isupper() else UNK_ID
+    if _has_digit(token):
         return 3
-    if not any(ch.isalnum() for ch in token):
+    if not _has_letter_or_digit(token):
         return 4
-    if token[:1].isupper():
-        return 2
-    return UNK_ID
+    return 2 if token[:1].isupper() else UNK_ID
 
 
 class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -181,7 +186,10 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ids : list of ndarray of int32
         """
         check_is_fitted(self, "vocabulary_")
-        sentences = check_sentences(X, tokenizer=tokenizer, allow_empty=True)
+        return self._encode(check_sentences(X, tokenizer=tokenizer, allow_empty=True))
+
+    def _encode(self, sentences):
+        """``encode`` for sentences already validated (the predict hot path)."""
         vocab, lower, unknown_id = self.vocabulary_, self.lowercase, self.unknown_id
 
         def lookup(token):
@@ -332,7 +340,10 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         ids : list of ndarray of int32 of shape (n_tokens_i, max_chars)
         """
         check_is_fitted(self, "chars_")
-        sentences = check_sentences(X, tokenizer=tokenizer, allow_empty=True)
+        return self._encode(check_sentences(X, tokenizer=tokenizer, allow_empty=True))
+
+    def _encode(self, sentences):
+        """``encode`` for sentences already validated (the predict hot path)."""
         return [
             np.array([self._token_row(t) for t in tokens], dtype=np.int32).reshape(
                 len(tokens), self.max_chars

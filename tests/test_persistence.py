@@ -61,3 +61,21 @@ def test_fitted_with_callback_instances_still_pickles(toy_pos, tmp_path):
     assert logger.csv_file is None
     copy = pickle.loads(pickle.dumps(tagger))
     np.testing.assert_array_equal(copy.predict_proba(X[:1])[0], tagger.predict_proba(X[:1])[0])
+
+
+def test_pickles_hold_no_optimizer_state_unless_asked(toy_pos):
+    X, y = toy_pos
+    params = dict(d_model=32, epochs=1, random_state=0)
+    lean = TokenTagger(**params).fit(X, y)
+    kept = TokenTagger(**params, keep_optimizer=True).fit(X, y)
+    lean_bytes, kept_bytes = pickle.dumps(lean), pickle.dumps(kept)
+    assert len(lean_bytes) < len(kept_bytes)
+    lean_copy, kept_copy = pickle.loads(lean_bytes), pickle.loads(kept_bytes)
+    assert not lean_copy.model_.compiled
+    assert int(kept_copy.model_.optimizer.iterations) == int(kept.model_.optimizer.iterations) > 0
+    np.testing.assert_array_equal(lean_copy.predict_proba(X[:3])[1], lean.predict_proba(X[:3])[1])
+    # Training resumes: a fresh optimizer is compiled with the same loss and metric.
+    lean_copy.partial_fit(X, y)
+    assert lean_copy.model_.compiled
+    assert set(lean_copy.history_) == {"loss", "accuracy"}
+    assert len(lean_copy.history_["loss"]) == 2

@@ -174,3 +174,16 @@ def test_partial_fit_and_warm_start_continue_training(seed_data):
     assert warm.model_ is first_model
     # Training went on from the trained weights: the new run starts lower.
     assert warm.history_["loss"][0] < first_loss[0]
+
+
+def test_class_weight_shifts_ambiguous_words_to_the_weighted_label():
+    # "w" is A 70% of the time: unweighted, the tagger says A; weighing B 5x
+    # (or "balanced", 7/3 for B) makes B the better bet.
+    X = [["w"]] * 100
+    y = [["A"]] * 70 + [["B"]] * 30
+    params = dict(d_model=4, epochs=20, learning_rate=0.05, word_dropout=0.0, random_state=0)
+    assert TokenTagger(**params).fit(X, y).predict([["w"]]) == [["A"]]
+    assert TokenTagger(**params, class_weight={"B": 5}).fit(X, y).predict([["w"]]) == [["B"]]
+    assert TokenTagger(**params, class_weight="balanced").fit(X, y).predict([["w"]]) == [["B"]]
+    with pytest.raises(ValueError, match=r"class_weight names labels not in the training data: \['C'\]"):
+        TokenTagger(**params, class_weight={"C": 2}).fit(X, y)

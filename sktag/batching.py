@@ -1,0 +1,114 @@
+"""Training data in batches: sentences of similar length, padded per batch."""
+
+import numpy as np
+
+from .vocabulary import PAD_ID, pad_sequences
+
+__all__ = ["EncodedSentences", "SentenceBatches", "model_inputs"]
+
+
+def model_inputs(features):
+    """The model's input structure: the id array alone, or a dict of inputs."""
+    return features["token_ids"] if len(features) == 1 else features
+
+
+class EncodedSentences:
+    """Encoded data: per-sentence features, label ids and sentence weights."""
+
+    def __init__(self, features, labels, weights):
+        self.features = features
+        self.labels = labels
+        self.weights = weights
+
+    def __len__(self):
+        return len(self.labels)
+
+    def split_tail(self, fraction):
+        """Split off the last ``fraction`` of sentences, as Keras's validation_split does."""
+        n_val = int(round(len(self) * fraction))
+        if n_val == 0 or n_val == len(self):
+            raise ValueError(
+                f"validation_split={fraction} leaves no sentence for "
+                f"{'validation' if n_val == 0 else 'training'} out of {len(self)}."
+            )
+        cut = len(self) - n_val
+
+        def part(sl):
+            return EncodedSentences(
+                {k: v[sl] for k, v in self.features.items()}, self.labels[sl], self.weights[sl]
+            )
+
+        return part(slice(None, cut)), part(slice(cut, None))
+
+
+class SentenceBatches:
+    """Batches of sentences of similar length, padded per batch.
+
+    Sentences are sorted by length (ties broken at random when shuffling)
+    and cut into batches, and the batch order is shuffled every epoch, so a
+    batch is padded only to its own longest sentence. Each batch is
+    ``(inputs, label ids, token weights)`` with weight 0 on padding; with
+    ``class_weights`` (one per class id) a token's weight is also multiplied
+    by its class's weight.
+    """
+
+    def __init__(self, data, batch_size, *, shuffle=False, seed=0, class_weights=None):
+        self.data = data
+        self.class_weights = class_weights
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self._rng = np.random.RandomState(seed)
+        self._lengths = np.array([len(ids) for ids in data.features["token_ids"]])
+        self._make_batches()
+
+    def _make_batches(self):
+        if self.shuffle:
+            order = np.lexsort((self._rng.random_sample(len(self._lengths)), self._lengths))
+        else:
+            order = np.argsort(self._lengths, kind="stable")
+        self._batches = [
+            order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)
+        ]
+        if self.shuffle:
+            self._rng.shuffle(self._batches)
+
+    def __len__(self):
+        return len(self._batches)
+
+    def __getitem__(self, index):
+        batch = self._batches[index]
+        inputs = {
+            name: pad_sequences([seqs[i] for i in batch])
+            for name, seqs in self.data.features.items()
+        }
+        labels = pad_sequences([self.data.labels[i] for i in batch])
+        weights = (inputs["token_ids"] != PAD_ID) * self.data.weights[batch][:, None]
+        if self.class_weights is not None:
+            weights = weights * self.class_weights[labels]
+        return model_inputs(inputs), labels, weights.astype(np.float32)
+
+    def to_dataset(self):
+        """A ``tf.data.Dataset`` over the batches, reshuffled every epoch.
+
+        Not a ``keras.utils.PyDataset``: Keras infers a PyDataset's shapes
+        from its first batches and then rejects batches of other lengths.
+        """
+        import tensorflow as tf
+
+        first = self[0][0]
+        specs = (
+            tf.nest.map_structure(
+                lambda array: tf.TensorSpec((None, None) + array.shape[2:], tf.int32), first
+            ),
+            tf.TensorSpec((None, None), tf.int32),
+            tf.TensorSpec((None, None), tf.float32),
+        )
+
+        def epoch():
+            for index in range(len(self)):
+                yield self[index]
+            if self.shuffle:
+                self._make_batches()
+
+        dataset = tf.data.Dataset.from_generator(epoch, output_signature=specs)
+        return dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(2)

@@ -1,0 +1,116 @@
+"""Context and character encoders: masking, padding invariance, what they learn."""
+
+import numpy as np
+import pytest
+
+from sktag import TokenTagger
+
+COMBINATIONS = [
+    (encoder, char_dim) for encoder in ("dense", "conv", "bilstm") for char_dim in (0, 4)
+]
+
+
+def _ragged_task():
+    rng = np.random.RandomState(0)
+    words = ["a", "b", "c", "d", "e"]
+    X = [list(rng.choice(words, size=n)) for n in range(1, 13)]
+    y = [[w.upper() for w in s] for s in X]
+    return X, y
+
+
+@pytest.mark.parametrize("encoder, char_dim", COMBINATIONS)
+def test_reported_accuracy_is_real_token_accuracy(encoder, char_dim):
+    # learning_rate=0: weights stay as initialized, so history_ must report the
+    # initial model's real-token accuracy, over many batches of different
+    # lengths, whatever the layers do with masks.
+    X, y = _ragged_task()
+    tagger = TokenTagger(
+        encoder=encoder, char_dim=char_dim, d_model=4, hidden_dim=4, epochs=1,
+        learning_rate=0.0, word_dropout=0.0, batch_size=2, random_state=2,
+    )
+    tagger.fit(X, y, validation_data=(X, y))
+    real = tagger.score(X, y)
+    assert tagger.history_["accuracy"] == pytest.approx([real], abs=1e-6)
+    assert tagger.history_["val_accuracy"] == pytest.approx([real], abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def fitted_models():
+    X, y = _ragged_task()
+    models = {}
+    for encoder, char_dim in COMBINATIONS:
+        models[encoder, char_dim] = TokenTagger(
+            encoder=encoder, char_dim=char_dim, d_model=4, hidden_dim=4, epochs=2,
+            learning_rate=0.05, dropout=0.1, random_state=0,
+        ).fit(X, y)
+    return models
+
+
+@pytest.mark.parametrize("encoder, char_dim", COMBINATIONS)
+def test_fast_predict_equals_keras_forward_pass(fitted_models, encoder, char_dim):
+    tagger = fitted_models[encoder, char_dim]
+    rng = np.random.RandomState(1)
+    vocabulary = ["a", "b", "c", "d", "e", "unseen", "Zed", "42", "!"]
+    X = [list(rng.choice(vocabulary, size=n)) for n in rng.randint(1, 30, size=20)]
+    features = tagger.feature_encoder_.transform(X)
+    inputs = features["token_ids"] if len(features) == 1 else features
+    keras_proba = np.asarray(tagger.model_(inputs, training=False))
+    proba = tagger.predict_proba(X)
+    for i, p in enumerate(proba):
+        np.testing.assert_allclose(p, keras_proba[i, : len(X[i])], rtol=1e-5, atol=1e-6)
+        assert tagger.predict([X[i]])[0] == [tagger.classes_[k] for k in p.argmax(axis=1)]
+
+
+@pytest.mark.parametrize("encoder, char_dim", COMBINATIONS)
+def test_padding_does_not_change_a_sentence(fitted_models, encoder, char_dim):
+    tagger = fitted_models[encoder, char_dim]
+    short = ["a", "b", "c"]
+    alone = tagger.predict_proba([short])[0]
+    with_long = tagger.predict_proba([short, ["d"] * 50])[0]
+    np.testing.assert_allclose(alone, with_long, rtol=1e-5, atol=1e-6)
+
+
+def _context_task():
+    # "x" is tagged A after "p" and B after "q": only context can tell.
+    rng = np.random.RandomState(0)
+    X, y = [], []
+    for _ in range(80):
+        tokens, labels = [], []
+        for _ in range(rng.randint(1, 4)):
+            left = str(rng.choice(["p", "q"]))
+            tokens += [left, "x"]
+            labels += ["L", "A" if left == "p" else "B"]
+        X.append(tokens)
+        y.append(labels)
+    return X, y
+
+
+@pytest.mark.parametrize("encoder", ["conv", "bilstm"])
+def test_context_encoders_use_the_neighbours(encoder):
+    X, y = _context_task()
+    params = dict(d_model=8, hidden_dim=16, epochs=15, learning_rate=0.02, random_state=0)
+    context = TokenTagger(encoder=encoder, **params).fit(X[:60], y[:60])
+    dense = TokenTagger(encoder="dense", **params).fit(X[:60], y[:60])
+    assert context.score(X[60:], y[60:]) == 1.0
+    assert dense.score(X[60:], y[60:]) < 0.9
+
+
+def test_character_encoder_tags_unseen_words_from_their_spelling():
+    rng = np.random.RandomState(0)
+    stems = ["walk", "talk", "jump", "read", "sing", "play", "cook", "swim", "kind", "dark",
+             "good", "weak", "sad", "bold", "calm", "cold"]
+    X, y = [], []
+    for _ in range(120):
+        stem = str(rng.choice(stems[:12]))
+        if rng.rand() < 0.5:
+            X.append([stem + "ing"])
+            y.append(["VERB"])
+        else:
+            X.append([stem + "ness"])
+            y.append(["NOUN"])
+    test_X = [[s + "ing"] for s in stems[12:]] + [[s + "ness"] for s in stems[12:]]
+    test_y = [["VERB"]] * 4 + [["NOUN"]] * 4
+    chars = TokenTagger(char_dim=8, d_model=4, epochs=20, learning_rate=0.02, random_state=0)
+    chars.fit(X, y)
+    assert chars.score(test_X, test_y) == 1.0
+    assert chars.char_vocabulary_ is not None and len(chars.char_vocabulary_) > 2
