@@ -31,7 +31,7 @@ import gzip
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import Any
 
 __all__ = [
     "CONLLU_COLUMNS",

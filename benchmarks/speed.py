@@ -1,0 +1,165 @@
+"""Speed benchmark: prediction latency and throughput, training speed, memory, size.
+
+In one run, with models trained on the EWT train file and measured on the dev
+file: one-sentence ``predict`` latency (median and p90 of 500 calls),
+whole-set throughput in tokens/s, fit seconds per epoch and training tokens/s,
+model file size (joblib), and ``import sktag`` time. Rows: sktag dense, sktag
+best context configuration, raw Keras ``Model.predict`` on the dense model,
+sklearn-crfsuite. The last column is the ratio of latency to crfsuite's.
+Peak RSS of the process is reported after each row (it only grows).
+
+Run::
+
+    python benchmarks/speed.py --data ../shared/data --output docs/benchmarks/speed.md
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy import BEST, CRF  # noqa: E402
+
+from sktag import TokenTagger  # noqa: E402
+from sktag.io import read_conllu  # noqa: E402
+
+SENTENCE = "The new tagger reads this sentence from Zurich in 2025 .".split()
+
+
+def import_time():
+    code = "import time; t = time.perf_counter(); import sktag; print(time.perf_counter() - t)"
+    runs = [float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(5)]
+    return float(np.median(runs))
+
+
+def latency(predict, n_calls=500):
+    for _ in range(20):
+        predict([SENTENCE])
+    times = []
+    for _ in range(n_calls):
+        start = time.perf_counter()
+        predict([SENTENCE])
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)) * 1e3, float(np.percentile(times, 90)) * 1e3
+
+
+def throughput(predict, X):
+    predict(X[:50])
+    start = time.perf_counter()
+    predict(X)
+    return sum(len(s) for s in X) / (time.perf_counter() - start)
+
+
+def file_size(model):
+    import joblib
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.joblib"
+        joblib.dump(model, path)
+        return path.stat().st_size
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def keras_predict(tagger):
+    """Raw Keras: pad with the fitted vocabulary, then ``Model.predict``."""
+
+    def predict(X):
+        ids = tagger.vocabulary_.transform(X)
+        return tagger.model_.predict(ids, verbose=0)
+
+    return predict
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--best-epochs", type=int, default=1,
+                        help="epochs for the context model (speed only; default 1)")
+    parser.add_argument("--output", help="also write the Markdown table to this file")
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+
+    X_train, y_train = read_conllu(Path(args.data) / "en_ewt-ud-train.conllu")
+    X_dev, _ = read_conllu(Path(args.data) / "en_ewt-ud-dev.conllu")
+    n_train = sum(len(s) for s in X_train)
+    rows = []
+
+    def add(name, fit_s_per_epoch, predict, model=None):
+        median, p90 = latency(predict)
+        rows.append({
+            "name": name,
+            "median": median,
+            "p90": p90,
+            "tps": throughput(predict, X_dev),
+            "fit": fit_s_per_epoch,
+            "train_tps": n_train / fit_s_per_epoch if fit_s_per_epoch else None,
+            "size": file_size(model) if model is not None else None,
+            "rss": peak_rss_mb(),
+        })
+        print(rows[-1], flush=True)
+
+    crf = CRF()
+    start = time.perf_counter()
+    crf.fit(X_train, y_train)
+    crf_fit = time.perf_counter() - start
+    add("sklearn-crfsuite (whole fit, not per epoch)", crf_fit, crf.predict, crf.crf_)
+
+    dense = TokenTagger(d_model=64, epochs=3, random_state=0)
+    start = time.perf_counter()
+    dense.fit(X_train, y_train)
+    add("sktag dense, TokenTagger(d_model=64)", (time.perf_counter() - start) / 3,
+        dense.predict, dense)
+
+    best = TokenTagger(**{**BEST, "epochs": args.best_epochs}, random_state=0)
+    start = time.perf_counter()
+    best.fit(X_train, y_train)
+    add("sktag best context configuration", (time.perf_counter() - start) / args.best_epochs,
+        best.predict, best)
+
+    add("raw Keras Model.predict (dense model)", None, keras_predict(dense))
+
+    crf_row = rows[0]
+    lines = [
+        "| model | 1-sentence latency ms, median (p90) | throughput tokens/s | fit s/epoch "
+        "| training tokens/s | model file | peak RSS MB | latency / crfsuite | throughput / crfsuite |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        fit = f"{r['fit']:.1f}" if r["fit"] else "-"
+        train_tps = f"{r['train_tps']:,.0f}" if r["train_tps"] else "-"
+        size = f"{r['size'] / 1e6:.1f} MB" if r["size"] else "-"
+        lines.append(
+            f"| {r['name']} | {r['median']:.3f} ({r['p90']:.3f}) | {r['tps']:,.0f} | {fit} "
+            f"| {train_tps} | {size} | {r['rss']:.0f} | {r['median'] / crf_row['median']:.2f}x "
+            f"| {r['tps'] / crf_row['tps']:.1f}x |"
+        )
+    footer = (
+        f"\n`import sktag`: {import_time() * 1e3:.0f} ms (median of 5 fresh processes). "
+        f"One sentence = {len(SENTENCE)} tokens. Best configuration = "
+        f"`TokenTagger({', '.join(f'{k}={v!r}' for k, v in BEST.items())})` "
+        f"(timed with epochs={args.best_epochs}). Measured {date.today().isoformat()} with "
+        f"`python benchmarks/speed.py {' '.join(argv)}`."
+    )
+    table = "\n".join(lines) + "\n" + footer
+    print()
+    print(table)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
