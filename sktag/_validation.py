@@ -101,12 +101,12 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
                 "str tokens or a str."
             )
         tokens = list(tokens)
-        for j, token in enumerate(tokens):
-            if not isinstance(token, str):
-                raise TypeError(
-                    f"{name}: sentence {i}, token {j} is {_describe(token)}; "
-                    "every token must be a str."
-                )
+        if not all(isinstance(token, str) for token in tokens):
+            j, token = next((j, t) for j, t in enumerate(tokens) if not isinstance(t, str))
+            raise TypeError(
+                f"{name}: sentence {i}, token {j} is {_describe(token)}; "
+                "every token must be a str."
+            )
         if not tokens and not allow_empty:
             raise ValueError(
                 f"{name}: sentence {i} is empty; every training sentence needs at "

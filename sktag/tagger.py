@@ -555,6 +555,7 @@ class TokenTagger(BaseWrapper):
             table = np.exp(logits)
             table /= table.sum(axis=1, keepdims=True)
             self._inference = lambda inputs: table[inputs["token_ids"]]
+            self._inference.label_table = table.argmax(axis=1)
         else:
             import tensorflow as tf
 
@@ -684,8 +685,21 @@ class TokenTagger(BaseWrapper):
             Exactly one label per input token, of the type of the training
             labels.
         """
-        probs = self._predict_probabilities(X)
-        return [self.classes_[p.argmax(axis=1)].tolist() for p in probs]
+        self._check_fitted()
+        label_table = getattr(self._inference_function(), "label_table", None)
+        if label_table is None:
+            probs = self._predict_probabilities(X)
+            return [self.classes_[p.argmax(axis=1)].tolist() for p in probs]
+        # Dense encoder: a token's label depends on its id alone, so all
+        # tokens are looked up at once, without padding or batches.
+        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
+        ids = self.vocabulary_._encode([[t for s in sentences for t in s]])[0]
+        labels = self.classes_[label_table[ids]].tolist()
+        out, start = [], 0
+        for sentence in sentences:
+            out.append(labels[start : start + len(sentence)])
+            start += len(sentence)
+        return out
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
