@@ -9,7 +9,7 @@ and the vocabulary work without paying for them.
 
 __version__ = "0.1.0"
 
-__all__ = ["TokenTagger", "Vocabulary", "__version__"]
+__all__ = ["TokenTagger", "Vocabulary", "load", "__version__"]
 
 
 def __getattr__(name):
@@ -23,8 +23,12 @@ def __getattr__(name):
         from .vocabulary import Vocabulary
 
         return Vocabulary
+    if name == "load":
+        from .persistence import load
+
+        return load
     raise AttributeError(f"module 'sktag' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + ["TokenTagger", "Vocabulary"])
+    return sorted(list(globals()) + ["TokenTagger", "Vocabulary", "load"])

@@ -75,13 +75,31 @@ def _verbosity(args):
     return 1 if sys.stdout.isatty() else 2
 
 
+def _save_model(tagger, path):
+    """A safe ``.sktag`` file for that suffix, joblib otherwise."""
+    if str(path).endswith(".sktag"):
+        tagger.save(path)
+    else:
+        import joblib
+
+        joblib.dump(tagger, path)
+
+
 def _load_model(path):
     import joblib
 
+    from .persistence import ModelFileError, load
     from .tagger import TokenTagger
 
     if not Path(path).is_file():
         raise DataError(f"no such model file: {path}")
+    with open(path, "rb") as f:
+        safe_file = f.read(4) == b"PK\x03\x04"  # joblib files start with a pickle opcode
+    if safe_file:
+        try:
+            return load(path)
+        except ModelFileError as exc:
+            raise DataError(str(exc)) from None
     try:
         model = joblib.load(path)
     except Exception as exc:  # unpickling raises anything from EOFError to KeyError
@@ -152,9 +170,7 @@ def cmd_train(args):
         print(f"training on {len(X):,} sentences ({sum(map(len, X)):,} tokens)", flush=True)
     tagger.fit(X, y, validation_data=validation)
 
-    import joblib
-
-    joblib.dump(tagger, args.output)
+    _save_model(tagger, args.output)
     print(f"model saved to {args.output}")
     if args.history:
         _write_history(tagger, args.history)
@@ -292,11 +308,13 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("train", help="train a tagger on a CoNLL-U or IOB file",
-                       description="Train a TokenTagger and save it with joblib.")
+                       description="Train a TokenTagger and save it: as a safe model file "
+                                   "when MODEL ends with .sktag, with joblib otherwise.")
     p.add_argument("train", metavar="TRAIN", help="training file")
     p.add_argument("--dev", metavar="DEV", help="development file, scored after each epoch")
     p.add_argument("-o", "--output", required=True, metavar="MODEL",
-                   help="where to save the model (joblib)")
+                   help="where to save the model (MODEL.sktag: safe file, no pickle; "
+                        "other names: joblib)")
     p.add_argument("--history", metavar="CSV", help="write the per-epoch history as CSV")
     p.add_argument("--plot", metavar="PNG", help="draw loss and accuracy curves (needs matplotlib)")
     _add_format_options(p)
@@ -306,8 +324,8 @@ def build_parser():
     p = sub.add_parser("evaluate", help="score a saved tagger on a labelled file",
                        description="Print token accuracy, accuracy on unseen words, entity "
                                    "P/R/F1 when the tags are BIO, and a per-label report.")
-    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train' (joblib; "
-                                                   "load only files you trust)")
+    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train' (.sktag files are "
+                                                   "safe; load joblib files only if you trust them)")
     p.add_argument("test", metavar="TEST", help="labelled file")
     _add_format_options(p)
     p.set_defaults(func=cmd_evaluate)

@@ -22,6 +22,7 @@ __all__ = [
     "word_dropout_probabilities",
 ]
 
+#: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
 
 
@@ -130,6 +131,15 @@ class TokenAccuracy(keras.metrics.Metric):
     def reset_state(self):
         self.correct.assign(0.0)
         self.total.assign(0.0)
+
+
+#: sktag's own Keras objects, the only custom code a safe model file may name.
+CUSTOM_OBJECTS = {
+    "sktag>WordDropout": WordDropout,
+    "sktag>TokenMask": TokenMask,
+    "sktag>ZeroPadding": ZeroPadding,
+    "sktag>TokenAccuracy": TokenAccuracy,
+}
 
 
 def word_dropout_probabilities(counts, alpha, n_special=2):

@@ -701,6 +701,27 @@ class TokenTagger(BaseWrapper):
             start += len(sentence)
         return out
 
+    def save(self, path):
+        """Write the fitted tagger to a safe model file (no pickle inside).
+
+        The file loads with :func:`sktag.load`, which unpickles and executes
+        nothing; see :mod:`sktag.persistence`. joblib works too, but a joblib
+        file runs code when it is loaded: share models as ``.sktag`` files.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination, conventionally ``*.sktag``; written atomically.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The path written.
+        """
+        from .persistence import save
+
+        return save(self, path)
+
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
 

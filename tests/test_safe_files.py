@@ -1,0 +1,264 @@
+"""Safe model files: tagger.save / sktag.load, with no pickle anywhere."""
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import joblib
+import keras
+import numpy as np
+import pytest
+
+import sktag
+from sktag import TokenTagger
+from sktag.persistence import FORMAT_VERSION, ModelFileError
+
+SENTENCES = [["the", "cat", "sat"], ["unseen", "wordz", "!"], [], ["a"] * 70]
+FIXTURE = Path(__file__).parent / "data" / "seed_tagger_format1.sktag"
+
+
+@pytest.fixture(scope="module")
+def fitted_dense(request):
+    X, y = _toy()
+    return TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
+
+
+def _toy():
+    X = [["the", "cat", "sat"], ["a", "dog", "ran"], ["the", "dog", "sat", "down"]] * 4
+    y = [["D", "N", "V"], ["D", "N", "V"], ["D", "N", "V", "R"]] * 4
+    return X, y
+
+
+def _assert_same_predictions(a, b, sentences=SENTENCES):
+    for got, want in zip(b.predict_proba(sentences), a.predict_proba(sentences)):
+        np.testing.assert_array_equal(got, want)
+    assert b.predict(sentences) == a.predict(sentences)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"encoder": "conv", "char_dim": 4, "hidden_dim": 8},
+        {"encoder": "bilstm", "hidden_dim": 8, "dropout": 0.1},
+    ],
+)
+def test_round_trip_predicts_identically(params, tmp_path):
+    X, y = _toy()
+    tagger = TokenTagger(d_model=8, epochs=2, random_state=0, **params).fit(X, y)
+    path = tagger.save(tmp_path / "m.sktag")
+    loaded = sktag.load(path)
+    _assert_same_predictions(tagger, loaded)
+    assert loaded.get_params() == tagger.get_params()
+    assert loaded.history_ == tagger.history_
+    assert loaded.classes_.tolist() == tagger.classes_.tolist()
+    assert loaded.vocabulary_.vocabulary_ == tagger.vocabulary_.vocabulary_
+    np.testing.assert_array_equal(loaded.vocabulary_.counts_, tagger.vocabulary_.counts_)
+    # A loaded tagger trains on: fit starts over, warm start continues.
+    loaded.set_params(warm_start=True).fit(X, y)
+    assert len(loaded.history_["loss"]) == 2
+
+
+def test_int_labels_keep_their_type(tmp_path):
+    X, _ = _toy()
+    y = [[3 if t in ("the", "a") else 7 for t in s] for s in X]
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X, y)
+    loaded = sktag.load(tagger.save(tmp_path / "m.sktag"))
+    assert loaded.predict([["the", "x"]]) == tagger.predict([["the", "x"]])
+    assert all(type(label) is int for label in loaded.predict([["the", "x"]])[0])
+
+
+def test_fresh_process_loads_without_unpickling(fitted_dense, tmp_path):
+    path = fitted_dense.save(tmp_path / "m.sktag")
+    expected = fitted_dense.predict_proba(SENTENCES)
+    script = textwrap.dedent(
+        f"""
+        import os, pickle, sys
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        import numpy as np, sktag
+        def refuse(event, args):
+            # Every unpickling that can run code looks a global up first.
+            if event == "pickle.find_class":
+                raise AssertionError(f"sktag.load unpickled {{args}}")
+        sys.addaudithook(refuse)
+        proba = sktag.load({str(path)!r}).predict_proba({SENTENCES!r})
+        np.savez({str(tmp_path / "out.npz")!r}, *proba)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
+    with np.load(tmp_path / "out.npz") as out:
+        for i, want in enumerate(expected):
+            np.testing.assert_array_equal(out[f"arr_{i}"], want)
+
+
+def test_archive_holds_json_and_keras_only(fitted_dense, tmp_path):
+    path = fitted_dense.save(tmp_path / "m.sktag")
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["model.keras", "sktag.json"]
+        header = json.loads(archive.read("sktag.json"))
+    assert header["format_version"] == FORMAT_VERSION
+    assert header["sktag_version"] == sktag.__version__
+    assert header["keras_version"] == keras.__version__
+    assert header["optimizer_state"] is False
+
+
+def test_optimizer_state_only_when_asked(tmp_path):
+    X, y = _toy()
+    lean = TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
+    kept = TokenTagger(d_model=8, epochs=2, random_state=0, keep_optimizer=True).fit(X, y)
+    lean_path, kept_path = lean.save(tmp_path / "lean.sktag"), kept.save(tmp_path / "kept.sktag")
+    assert os.path.getsize(kept_path) > os.path.getsize(lean_path)
+    assert not sktag.load(lean_path).model_.compiled
+    restored = sktag.load(kept_path).model_.optimizer
+    assert int(restored.iterations.numpy()) == int(kept.model_.optimizer.iterations.numpy()) > 0
+    for got, want in zip(restored.variables, kept.model_.optimizer.variables):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_optimizer_classes_and_instances_are_stored_by_name(tmp_path):
+    X, y = _toy()
+    for optimizer in (keras.optimizers.SGD, keras.optimizers.RMSprop(rho=0.8)):
+        tagger = TokenTagger(d_model=4, epochs=1, optimizer=optimizer, random_state=0).fit(X, y)
+        loaded = sktag.load(tagger.save(tmp_path / "m.sktag"))
+        assert type(loaded._make_optimizer()) is type(tagger._make_optimizer())
+    assert loaded.optimizer.get_config()["rho"] == pytest.approx(0.8)
+
+
+def test_code_parameters_must_be_given_again(tmp_path):
+    X, y = _toy()
+    tagger = TokenTagger(
+        d_model=4, epochs=1, random_state=0, tokenizer=str.split,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+    ).fit([" ".join(s) for s in X], y)
+    path = tagger.save(tmp_path / "m.sktag")
+    with pytest.raises(ModelFileError, match=r"trained with tokenizer=builtins\.str\.split"):
+        sktag.load(path)
+    loaded = sktag.load(path, tokenizer=str.split)
+    assert loaded.callbacks is None
+    assert loaded.predict(["the cat"]) == tagger.predict(["the cat"])
+    with pytest.raises(TypeError, match="parameters the model does not have"):
+        sktag.load(path, tokenizer=str.split, colour="red")
+    assert sktag.load(path, tokenizer=str.split, verbose=1).verbose == 1
+
+
+def test_write_is_atomic(fitted_dense, tmp_path, monkeypatch):
+    path = tmp_path / "m.sktag"
+    path.write_bytes(b"previous model")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", crash)
+    with pytest.raises(KeyboardInterrupt):
+        fitted_dense.save(path)
+    assert path.read_bytes() == b"previous model"
+    assert os.listdir(tmp_path) == ["m.sktag"]
+
+
+def test_save_needs_a_fitted_tagger(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TokenTagger().save(tmp_path / "m.sktag")
+    assert not (tmp_path / "m.sktag").exists()
+
+
+def _rewrite(path, out, header=None, weights=None):
+    with zipfile.ZipFile(path) as archive:
+        old_header = json.loads(archive.read("sktag.json"))
+        old_weights = archive.read("model.keras")
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("sktag.json", json.dumps(header(old_header) if header else old_header))
+        archive.writestr("model.keras", weights if weights is not None else old_weights)
+    return out
+
+
+def _write(path, data):
+    path.write_bytes(data)
+    return path
+
+
+def _bump_version(h):
+    return {**h, "format_version": FORMAT_VERSION + 1, "sktag_version": "9.0"}
+
+
+def _shrink_vocabulary(h):
+    state = h["fitted"]["feature_encoder_"]["state"]["__dict__"]
+    vocab = dict(state)["vocabulary_"]["state"]["__dict__"]
+    for entry in vocab:
+        if entry[0] == "vocabulary_":
+            entry[1]["__dict__"] = entry[1]["__dict__"][:-1]
+    return h
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda src, p: p, r"no such model file"),
+        (lambda src, p: _write(p, b""), r"not an sktag model file, or it is truncated"),
+        (lambda src, p: _write(p, b"hello\n"), r"not an sktag model file, or it is truncated"),
+        (lambda src, p: _write(p, b"\x00" + os.urandom(5000)), r"truncated or corrupted"),
+        (lambda src, p: _write(p, src.read_bytes()[: len(src.read_bytes()) // 2]),
+         r"truncated or corrupted"),
+        (lambda src, p: zipfile.ZipFile(p, "w").close() or p, r"zip archive but not an sktag model"),
+        (lambda src, p: _rewrite(src, p, header=lambda h: {**h, "format": "other"}),
+         r"not an sktag model file \(format"),
+        (lambda src, p: _rewrite(src, p, header=_bump_version),
+         r"written by sktag 9\.0 in model file format 2; this sktag \(0\.1\.0\) reads formats "
+         r"up to 1\. Upgrade sktag"),
+        (lambda src, p: _rewrite(src, p, weights=b"not keras"), r"cannot load the Keras model"),
+        (lambda src, p: _rewrite(src, p, header=_shrink_vocabulary), r"does not match the stored"),
+        (lambda src, p: _rewrite(src, p, header=lambda h: {**h, "fitted": {}}), r"inconsistent"),
+    ],
+    ids=["missing", "empty", "text", "random", "truncated", "empty-zip", "foreign-format",
+         "newer-format", "bad-weights", "mismatched-weights", "missing-state"],
+)
+def test_bad_files_raise_model_file_error(fitted_dense, tmp_path, make, message):
+    source = fitted_dense.save(tmp_path / "good.sktag")
+    path = make(source, tmp_path / "bad.sktag")
+    with pytest.raises(ModelFileError, match=message) as info:
+        sktag.load(path)
+    assert isinstance(info.value, ValueError)
+    assert str(path) in str(info.value)
+
+
+def test_flipped_bytes_are_detected(fitted_dense, tmp_path):
+    data = bytearray(fitted_dense.save(tmp_path / "good.sktag").read_bytes())
+    rng = np.random.RandomState(0)
+    for trial in range(20):
+        corrupted = bytearray(data)
+        for i in rng.randint(0, len(data), size=3):
+            corrupted[i] ^= 0xFF
+        path = tmp_path / f"bad{trial}.sktag"
+        path.write_bytes(bytes(corrupted))
+        try:
+            loaded = sktag.load(path)
+        except ModelFileError:
+            continue
+        # Bytes in unused zip fields change nothing; the model must then be intact.
+        _assert_same_predictions(fitted_dense, loaded)
+
+
+def test_joblib_file_gets_a_pointer_to_joblib(fitted_dense, tmp_path):
+    path = tmp_path / "m.joblib"
+    joblib.dump(fitted_dense, path)
+    with pytest.raises(ModelFileError, match=r"is a pickle \(joblib\) file.*joblib.load"):
+        sktag.load(path)
+
+
+def test_file_written_by_sktag_0_1_still_loads():
+    """A model file committed when format 1 was written must load in every later sktag."""
+    tagger = sktag.load(FIXTURE)
+    assert tagger.predict(["수학 당신은 선생님 입니다"]) == [[1, 0, 1, 0]]
+    proba = tagger.predict_proba(["수학 당신은"])[0]
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_pickle_of_a_loaded_tagger_still_works(fitted_dense, tmp_path):
+    loaded = sktag.load(fitted_dense.save(tmp_path / "m.sktag"))
+    _assert_same_predictions(fitted_dense, pickle.loads(pickle.dumps(loaded)))
