@@ -294,7 +294,13 @@ class TokenTagger(BaseWrapper):
         else:
             self._random_state = self.random_state
         X, y = self._validate_data(X, y, reset=True)
-        self.target_encoder_ = self.target_encoder.fit(y)
+        target_encoder = self.target_encoder.fit(y)
+        if target_encoder.n_classes_ < 2:
+            raise ValueError(
+                f"y has a single distinct label, {target_encoder.classes_[0]!r}; a tagger "
+                f"needs at least two labels to choose between."
+            )
+        self.target_encoder_ = target_encoder
         vars(self).update(self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
         vars(self).update(self.feature_encoder_.get_metadata())
@@ -401,11 +407,39 @@ class TokenTagger(BaseWrapper):
         padding weight 0, holds out ``validation_split`` (the last sentences,
         as Keras does) or encodes ``validation_data`` with the fitted
         encoders, and keeps ``history_`` a plain dict.
+
+        A ``KeyboardInterrupt`` leaves the tagger fitted with the best
+        weights so far (see :class:`_InterruptGuard`), or as it was before
+        this call when no epoch finished; any other error also leaves it as
+        it was. The exception then propagates.
         """
+        before = dict(vars(self))
+        continuing = (self.warm_start or warm_start) and self.initialized_
+        weights_before = self.model_.get_weights() if continuing else None
+        guard = _InterruptGuard()
+        try:
+            self._fit_epochs(X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
+                             **kwargs)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) and guard.best_weights is not None:
+                self.model_.set_weights(guard.best_weights)
+                self._record_history(guard.history, warm_start, initial_epoch)
+                self._inference = None
+            else:  # an error, or Ctrl-C before any epoch ended: back to the state before
+                vars(self).clear()
+                vars(self).update(before)
+                if weights_before is not None:
+                    self.model_.set_weights(weights_before)
+            raise
+
+    def _fit_epochs(self, X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
+                    **kwargs):
+        """The body of :meth:`_fit`."""
         if not ((self.warm_start or warm_start) and self.initialized_):
             X, y = self._initialize(X, y)
         else:
             X, y = self._validate_data(X, y)
+            self._initialize_callbacks()  # callbacks may have changed since the last fit
         self._ensure_compiled_model()
         train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
         validation = kwargs.pop("validation_data", None)
@@ -439,14 +473,18 @@ class TokenTagger(BaseWrapper):
                 initial_epoch=initial_epoch,
                 shuffle=False,  # SentenceBatches shuffles
                 verbose=self.verbose,
-                callbacks=self._fit_callbacks,
+                callbacks=self._fit_callbacks + [guard],
                 **fit_args,
             )
+        self._record_history(history.history, warm_start, initial_epoch)
+        self._inference = None  # new weights: rebuild the fast predict path
+
+    def _record_history(self, history, warm_start, initial_epoch):
+        """Set ``history_``, or extend it when training continues."""
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = {}
-        for key, values in history.history.items():
+        for key, values in history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
-        self._inference = None  # new weights: rebuild the fast predict path
 
     # ------------------------------------------------------------------
     # helpers
@@ -744,6 +782,32 @@ class TokenTagger(BaseWrapper):
         labels = check_labels(y, [len(s) for s in sentences])
         self.target_encoder_.check_label_type(labels)
         return token_accuracy(labels, self.predict(sentences), sample_weight=sample_weight)
+
+
+class _InterruptGuard(keras.callbacks.Callback):
+    """Keep the best weights so far and the history, for a fit that is interrupted.
+
+    Keras lets a ``KeyboardInterrupt`` escape ``Model.fit`` with the weights
+    of whichever batch was running and no history. This callback copies the
+    weights after each epoch that is the best so far (by ``val_accuracy``
+    when validating, else the latest), so :meth:`TokenTagger._fit` can
+    leave a usable tagger behind.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.best_weights = None
+        self.best_score = None
+        self.history = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+        score = logs.get("val_accuracy")
+        if score is None or self.best_score is None or score > self.best_score:
+            self.best_score = score
+            self.best_weights = self.model.get_weights()
 
 
 def _fresh_copy(callback):
