@@ -7,9 +7,18 @@ tagger through per-token sample weights, not by Keras masks, so no layer can
 silently drop or corrupt it.
 """
 
+import contextlib
+import random
+import threading
+
 import keras
 import numpy as np
 from keras import ops
+
+try:  # where Keras 3 draws the seeds of layers created without one
+    from keras.src.random import seed_generator as _keras_seed_generator
+except ImportError:  # pragma: no cover
+    _keras_seed_generator = None
 
 __all__ = [
     "ENCODERS",
@@ -24,6 +33,37 @@ __all__ = [
 
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
+
+
+_KERAS_SEEDS_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _keras_default_seeds(seed):
+    """Let Keras draw the seeds of layers built here from ``random.Random(seed)``.
+
+    Keras gives every initializer and random layer created without a seed
+    one drawn from Python's global :mod:`random` generator. Seeding that
+    generator is not enough where other threads draw from it at the same
+    time: a Dask worker's event loop does, so the same ``random_state``
+    gave different weights from one fit to the next there. Inside this
+    context Keras draws from a private generator instead; the seeds are
+    the ones ``random.seed(seed)`` would give. Builds in several threads
+    take turns (a lock). ``seed=None`` changes nothing.
+    """
+    module = _keras_seed_generator
+    if seed is None or not hasattr(module, "python_random"):
+        if seed is not None:  # an unknown Keras layout: seed the global generator
+            random.seed(seed)
+        yield
+        return
+    with _KERAS_SEEDS_LOCK:
+        saved = module.python_random
+        module.python_random = random.Random(seed)
+        try:
+            yield
+        finally:
+            module.python_random = saved
 
 
 @keras.saving.register_keras_serializable(package="sktag")
@@ -215,6 +255,7 @@ def build_model(
     dropout=0.0,
     word_dropout_rates=None,
     word_dropout_targets=None,
+    seed=None,
 ):
     """Build a token tagger: word (and character) features, an encoder, softmax.
 
@@ -245,6 +286,12 @@ def build_model(
         Dropout rate on the features and between layers.
     word_dropout_rates, word_dropout_targets : ndarray, default=None
         See :class:`WordDropout`; None disables word dropout.
+    seed : int, default=None
+        Seed of the initial weights and of the dropout layers' generators,
+        drawn from a private ``random.Random(seed)``: the same as after
+        ``random.seed(seed)``, but safe from other threads that use
+        :mod:`random` meanwhile (a Dask worker's event loop does). None
+        draws them from Python's global :mod:`random`, as Keras does.
 
     Returns
     -------
@@ -254,38 +301,39 @@ def build_model(
         softmax probabilities ``(batch, length, n_classes)``. Padding
         positions never influence real tokens.
     """
-    if encoder not in ENCODERS:
-        raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}.")
-    ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
-    inputs = [ids]  # named KerasTensors; a dict of them when there are several
-    mask = TokenMask(name="token_mask")(ids)
-    x = ids
-    if word_dropout_rates is not None:
-        dropout_layer = WordDropout(n_vocab, name="word_dropout")
-        x = dropout_layer(x)
-        dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
-        if word_dropout_targets is not None:
-            dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
-    x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
-    if char_dim:
-        char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
-        inputs.append(char_ids)
-        chars = _char_features(char_ids, n_chars, char_dim, max_chars)
-        x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
-    if dropout:
-        x = keras.layers.Dropout(dropout, name="feature_dropout")(x)
-    for i in range(n_layers if encoder != "dense" else 0):
-        if encoder == "conv":
-            x = ZeroPadding(name=f"zero_padding_{i}")([x, mask])
-            x = keras.layers.Conv1D(
-                hidden_dim, 3, padding="same", activation="relu", name=f"conv_{i}"
-            )(x)
-        else:
-            lstm = keras.layers.LSTM(hidden_dim, return_sequences=True)
-            x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
+    with _keras_default_seeds(seed):
+        if encoder not in ENCODERS:
+            raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}.")
+        ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        inputs = [ids]  # named KerasTensors; a dict of them when there are several
+        mask = TokenMask(name="token_mask")(ids)
+        x = ids
+        if word_dropout_rates is not None:
+            dropout_layer = WordDropout(n_vocab, name="word_dropout")
+            x = dropout_layer(x)
+            dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
+            if word_dropout_targets is not None:
+                dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
+        x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
+        if char_dim:
+            char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
+            inputs.append(char_ids)
+            chars = _char_features(char_ids, n_chars, char_dim, max_chars)
+            x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
         if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    probs = keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
-    name = encoder + ("_char" if char_dim else "") + "_tagger"
-    inputs = {layer.name: layer for layer in inputs} if len(inputs) > 1 else ids
-    return keras.Model(inputs, probs, name=name)
+            x = keras.layers.Dropout(dropout, name="feature_dropout")(x)
+        for i in range(n_layers if encoder != "dense" else 0):
+            if encoder == "conv":
+                x = ZeroPadding(name=f"zero_padding_{i}")([x, mask])
+                x = keras.layers.Conv1D(
+                    hidden_dim, 3, padding="same", activation="relu", name=f"conv_{i}"
+                )(x)
+            else:
+                lstm = keras.layers.LSTM(hidden_dim, return_sequences=True)
+                x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
+            if dropout:
+                x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+        probs = keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
+        name = encoder + ("_char" if char_dim else "") + "_tagger"
+        inputs = {layer.name: layer for layer in inputs} if len(inputs) > 1 else ids
+        return keras.Model(inputs, probs, name=name)

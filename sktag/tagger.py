@@ -95,6 +95,12 @@ class TokenTagger(BaseWrapper):
         Epochs without improvement before early stopping.
     shuffle : bool, default=True
         Shuffle the training sentences before each epoch.
+    steps_per_execution : int, default=32
+        Training batches run per call into TensorFlow (Keras's
+        ``steps_per_execution``). Small models are dominated by the cost of
+        each call, so running 32 batches per call trains the dense model
+        about 1.5x faster. Callbacks' batch hooks (``on_train_batch_end``)
+        then run every 32 batches; epoch hooks are unaffected.
     callbacks : list of keras.callbacks.Callback, default=None
         Keras callbacks passed to ``Model.fit`` (e.g. ``CSVLogger``,
         ``ModelCheckpoint``). A callback class with routed arguments
@@ -175,6 +181,7 @@ class TokenTagger(BaseWrapper):
         early_stopping=False,
         patience=5,
         shuffle=True,
+        steps_per_execution=32,
         callbacks=None,
         verbose=0,
         warm_start=False,
@@ -203,6 +210,7 @@ class TokenTagger(BaseWrapper):
         self.early_stopping = early_stopping
         self.patience = patience
         self.shuffle = shuffle
+        self.steps_per_execution = steps_per_execution
         self.callbacks = callbacks
         self.verbose = verbose
         self.warm_start = warm_start
@@ -351,6 +359,7 @@ class TokenTagger(BaseWrapper):
                 dropout=self.dropout,
                 word_dropout_rates=rates,
                 word_dropout_targets=targets,
+                seed=self._random_state,  # not Python's global random: see build_model
             )
         self._compile(model)
         return model
@@ -363,16 +372,24 @@ class TokenTagger(BaseWrapper):
                 reduction="mean_with_sample_weight"
             ),
             weighted_metrics=[TokenAccuracy(name="accuracy")],
+            steps_per_execution=self.steps_per_execution,
         )
 
     def _ensure_compiled_model(self):
         """Compile a model loaded without its optimizer (see ``keep_optimizer``).
+
+        Also applies a ``steps_per_execution`` changed since the last fit.
 
         Replaces scikeras's version, which compiles from scikeras's own
         ``loss``/``metrics`` parameters.
         """
         if not self.model_.compiled:
             self._compile(self.model_)
+        elif self.model_.steps_per_execution != self.steps_per_execution:
+            # Changed between warm fits: rebuild the train step, keep the optimizer.
+            self.model_.steps_per_execution = self.steps_per_execution
+            self.model_.make_train_function(force=True)
+            self.model_.make_test_function(force=True)
 
     def _initialize_callbacks(self):
         """Copy the user's callbacks and add early stopping.
@@ -493,7 +510,8 @@ class TokenTagger(BaseWrapper):
         if self.encoder not in ENCODERS:
             raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
         for name, low in (("d_model", 1), ("epochs", 1), ("batch_size", 1), ("patience", 0),
-                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0)):
+                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0),
+                          ("steps_per_execution", 1)):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
                 raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")

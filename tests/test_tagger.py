@@ -178,9 +178,10 @@ def test_partial_fit_and_warm_start_continue_training(seed_data):
 
 def test_class_weight_shifts_ambiguous_words_to_the_weighted_label():
     # "w" is A 70% of the time: unweighted, the tagger says A; weighing B 5x
-    # (or "balanced", 7/3 for B) makes B the better bet.
-    X = [["w"]] * 100
-    y = [["A"]] * 70 + [["B"]] * 30
+    # makes B the better bet. "z" is always A, so A is 170 of 200 tokens and
+    # "balanced" weighs B 17/3 times A: 30 * 17/3 > 70 for "w".
+    X = [["w"]] * 100 + [["z"]] * 100
+    y = [["A"]] * 70 + [["B"]] * 30 + [["A"]] * 100
     params = dict(d_model=4, epochs=20, learning_rate=0.05, word_dropout=0.0, random_state=0)
     assert TokenTagger(**params).fit(X, y).predict([["w"]]) == [["A"]]
     assert TokenTagger(**params, class_weight={"B": 5}).fit(X, y).predict([["w"]]) == [["B"]]
