@@ -11,12 +11,16 @@ from ._validation import check_sentences
 
 __all__ = ["Vocabulary", "CharVocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES"]
 
+#: The padding token; its id is :data:`PAD_ID`.
 PAD = "[PAD]"
+#: The unknown-word token; its id is :data:`UNK_ID`.
 UNK = "[UNK]"
+#: Id of :data:`PAD`, the padding (always 0).
 PAD_ID = 0
+#: Id of :data:`UNK`, an unknown token of no telling shape (always 1).
 UNK_ID = 1
-# Unknown tokens of a telling shape get their own unknown id (ids 2-4 when
-# ``unknown_shapes=True``); any other unknown token is [UNK].
+#: Unknown tokens of a telling shape get their own unknown id (ids 2-4 when
+#: ``unknown_shapes=True``); any other unknown token is ``[UNK]``.
 UNKNOWN_SHAPES = ("[UNK:Aa]", "[UNK:0]", "[UNK:.]")
 
 

@@ -1,0 +1,99 @@
+"""The documentation's examples run: every ``pycon`` block of docs/**/*.md is a doctest.
+
+A page's ``pycon`` blocks run in order in one namespace, in a fresh temporary
+working directory (examples may write files), with ELLIPSIS and
+NORMALIZE_WHITESPACE. Shell blocks (``bash``) are not run here; the commands
+they show are exercised by tests/test_cli.py. A ``python`` block would be
+code that no test runs, so it is not allowed: write examples as ``>>>``
+sessions in ``pycon`` blocks.
+"""
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts)
+
+# Block languages that are shown, not run.
+NOT_RUN = {"bash", "console", "text", ""}
+# A fence opens a line; a backtick fence's info string holds no backtick (CommonMark).
+FENCE = re.compile(r"^(`{3,}(?=[^`]*$)|~{3,})\s*(\S*)")
+OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def code_blocks(text):
+    """(language, first line number, lines) of each fenced block in MyST text."""
+    blocks, lines = [], text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = FENCE.match(lines[i])
+        if match is None:
+            i += 1
+            continue
+        fence, language = match.groups()
+        body, j = [], i + 1
+        while j < len(lines) and not lines[j].startswith(fence):
+            body.append(lines[j])
+            j += 1
+        blocks.append((language, i + 2, body))
+        i = j + 1
+    return blocks
+
+
+def doctest_text(text):
+    """The page with everything but its ``pycon`` blocks blanked (line numbers kept)."""
+    out = [""] * (len(text.splitlines()) + 1)
+    for language, start, body in code_blocks(text):
+        if language == "pycon":
+            out[start - 1:start - 1 + len(body)] = body
+    return "\n".join(out)
+
+
+def test_docs_have_pages():
+    names = {p.relative_to(DOCS).as_posix() for p in PAGES}
+    assert {"index.md", "getting_started.md", "design.md"} <= names
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_code_blocks_are_doctests_or_shell(page):
+    for language, line, body in code_blocks(page.read_text(encoding="utf-8")):
+        if language.startswith("{"):  # a MyST directive: toctree, include, ...
+            continue
+        where = f"{page.name}:{line}"
+        assert language == "pycon" or language in NOT_RUN, (
+            f"{where}: a ```{language} block is not run by any test; write it as a "
+            "```pycon block of >>> lines"
+        )
+        if language == "pycon":
+            assert body and body[0].startswith(">>> "), f"{where}: must start with '>>> '"
+
+
+EXAMPLE_PAGES = [p for p in PAGES if ">>>" in doctest_text(p.read_text(encoding="utf-8"))]
+
+
+def test_docs_have_examples():
+    names = {p.relative_to(DOCS).as_posix() for p in EXAMPLE_PAGES}
+    assert {"getting_started.md", "user_guide/persistence.md"} <= names
+
+
+@pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_doc_examples_run(page, tmp_path, monkeypatch):
+    text = doctest_text(page.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    test = doctest.DocTestParser().get_doctest(
+        text, {"__name__": "__docs__"}, page.name, str(page), 0
+    )
+    runner = doctest.DocTestRunner(optionflags=OPTIONS)
+    report = []
+    runner.run(test, out=report.append)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+    except ImportError:
+        pass
+    assert runner.failures == 0, "".join(report)
