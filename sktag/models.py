@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover
 __all__ = [
     "ENCODERS",
     "WordDropout",
+    "AffixChars",
     "TokenMask",
     "TokenAccuracy",
     "ZeroPadding",
@@ -142,6 +143,43 @@ class ZeroPadding(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sktag")
+class AffixChars(keras.layers.Layer):
+    """The ids of the first and last ``n`` characters of each token.
+
+    Maps character rows ``(..., max_chars)`` (left-aligned, 0-padded, as
+    :class:`~sktag.vocabulary.CharVocabulary` writes them) to
+    ``(..., 2 * n)``: ``n`` prefix ids then ``n`` suffix ids, 0 where the
+    token is shorter. A max-pooled character CNN forgets *where* a character
+    is; a suffix ("-ing", a Korean particle) is a position, so the tagger
+    embeds these ids by position, as a CRF's prefix and suffix features do.
+
+    Parameters
+    ----------
+    n : int, default=3
+        Characters taken from each end.
+    """
+
+    def __init__(self, n=3, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, char_ids):
+        n = self.n
+        lengths = ops.sum(ops.cast(ops.not_equal(char_ids, 0), "int32"), axis=-1, keepdims=True)
+        positions = lengths - n + ops.arange(n, dtype="int32")  # last n positions, may be < 0
+        suffix = ops.take_along_axis(char_ids, ops.maximum(positions, 0), axis=-1)
+        suffix = ops.where(positions >= 0, suffix, ops.zeros_like(suffix))
+        prefix = char_ids[..., :n]
+        return ops.concatenate([prefix, suffix], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * self.n)
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}
+
+
+@keras.saving.register_keras_serializable(package="sktag")
 class TokenAccuracy(keras.metrics.Metric):
     """Share of correctly tagged tokens, weighted by per-token sample weights.
 
@@ -178,6 +216,7 @@ CUSTOM_OBJECTS = {
     "sktag>WordDropout": WordDropout,
     "sktag>TokenMask": TokenMask,
     "sktag>ZeroPadding": ZeroPadding,
+    "sktag>AffixChars": AffixChars,
     "sktag>TokenAccuracy": TokenAccuracy,
 }
 
@@ -230,15 +269,26 @@ def build_dense_model(n_vocab, n_classes, *, d_model=64, word_dropout_rates=None
     )
 
 
-def _char_features(char_ids, n_chars, char_dim, max_chars):
-    """CNN over the characters of each token, max-pooled: ``(batch, length, 4 * char_dim)``."""
+def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3):
+    """Character features of each token: ``(batch, length, (4 + 2 * n_affix) * char_dim)``.
+
+    A CNN over the characters, max-pooled (``4 * char_dim`` filters), and
+    the embeddings of the first and last ``n_affix`` characters by position
+    (see :class:`AffixChars`), which share the CNN's character embedding.
+    """
     filters = 4 * char_dim
-    x = keras.layers.Embedding(n_chars, char_dim, name="char_embedding")(char_ids)
+    embedding = keras.layers.Embedding(n_chars, char_dim, name="char_embedding")
+    x = embedding(char_ids)
     # (batch, length, max_chars, char_dim): a (1, 3) Conv2D is a 1-D convolution
     # over the characters of every token at once.
     x = keras.layers.Conv2D(filters, (1, 3), padding="same", activation="relu", name="char_conv")(x)
     x = keras.layers.MaxPooling2D((1, max_chars), name="char_pool")(x)
-    return keras.layers.Reshape((-1, filters), name="char_features")(x)
+    x = keras.layers.Reshape((-1, filters), name="char_cnn")(x)
+    if not n_affix:
+        return x
+    affixes = embedding(AffixChars(n_affix, name="affix_chars")(char_ids))
+    affixes = keras.layers.Reshape((-1, 2 * n_affix * char_dim), name="affix_features")(affixes)
+    return keras.layers.Concatenate(name="char_features")([x, affixes])
 
 
 def build_model(

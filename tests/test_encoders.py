@@ -58,6 +58,9 @@ def test_fast_predict_equals_keras_forward_pass(fitted_models, encoder, char_dim
     proba = tagger.predict_proba(X)
     for i, p in enumerate(proba):
         np.testing.assert_allclose(p, keras_proba[i, : len(X[i])], rtol=1e-5, atol=1e-6)
+        # One sentence alone takes the XLA path, padded to a length bucket.
+        alone = tagger.predict_proba([X[i]])[0]
+        np.testing.assert_allclose(alone, keras_proba[i, : len(X[i])], rtol=1e-5, atol=1e-6)
         assert tagger.predict([X[i]])[0] == [tagger.classes_[k] for k in p.argmax(axis=1)]
 
 
