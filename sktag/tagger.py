@@ -59,6 +59,11 @@ class TokenTagger(BaseWrapper):
         Sentences per gradient step.
     learning_rate : float, default=0.005
         Learning rate of the optimizer.
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` lowers the learning rate each epoch along a half cosine,
+        from ``learning_rate`` in the first epoch towards 0 in the last (of
+        this call to ``fit``). Measured on English UD, it turns the epoch to
+        epoch swings of a constant rate into steady gains.
     optimizer : str or keras.optimizers.Optimizer class, default="adam"
         Keras optimizer. Its other arguments can be routed scikeras-style,
         e.g. ``optimizer__beta_1=0.8``.
@@ -172,6 +177,7 @@ class TokenTagger(BaseWrapper):
         epochs=10,
         batch_size=32,
         learning_rate=0.005,
+        learning_rate_schedule="constant",
         optimizer="adam",
         word_dropout=0.25,
         class_weight=None,
@@ -201,6 +207,7 @@ class TokenTagger(BaseWrapper):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.optimizer = optimizer
         self.word_dropout = word_dropout
         self.class_weight = class_weight
@@ -490,7 +497,7 @@ class TokenTagger(BaseWrapper):
                 initial_epoch=initial_epoch,
                 shuffle=False,  # SentenceBatches shuffles
                 verbose=self.verbose,
-                callbacks=self._fit_callbacks + [guard],
+                callbacks=self._fit_callbacks + self._schedule(initial_epoch, epochs) + [guard],
                 **fit_args,
             )
         self._record_history(history.history, warm_start, initial_epoch)
@@ -519,10 +526,26 @@ class TokenTagger(BaseWrapper):
             raise ValueError(
                 f"validation_split must be in [0, 1), got {self.validation_split!r}."
             )
+        if self.learning_rate_schedule not in ("constant", "cosine"):
+            raise ValueError(
+                "learning_rate_schedule must be 'constant' or 'cosine', "
+                f"got {self.learning_rate_schedule!r}."
+            )
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
         if float(self.word_dropout) < 0:
             raise ValueError(f"word_dropout must be >= 0, got {self.word_dropout!r}.")
+
+    def _schedule(self, initial_epoch, epochs):
+        """The learning-rate callback of ``learning_rate_schedule``, as a list."""
+        if self.learning_rate_schedule == "constant":
+            return []
+        base, last = float(self.learning_rate), initial_epoch + epochs
+
+        def cosine(epoch, current=None):
+            return base * 0.5 * (1.0 + np.cos(np.pi * (epoch - initial_epoch) / max(last - initial_epoch, 1)))
+
+        return [keras.callbacks.LearningRateScheduler(cosine)]
 
     def _make_optimizer(self):
         """The optimizer with routed ``optimizer__*`` arguments and ``learning_rate``."""

@@ -3,6 +3,7 @@
 import csv
 
 import keras
+import numpy as np
 import pytest
 
 from sktag import TokenTagger
@@ -80,3 +81,18 @@ def test_verbose_prints_progress(toy_pos, capsys):
     assert "Epoch 1/2" in out and "Epoch 2/2" in out and "accuracy" in out
     TokenTagger(d_model=4, epochs=2, verbose=0, random_state=0).fit(X, y)
     assert "Epoch" not in capsys.readouterr().out
+
+
+def test_cosine_learning_rate_schedule(seed_data):
+    X, y = seed_data
+    tagger = TokenTagger(d_model=4, epochs=4, learning_rate=0.01,
+                         learning_rate_schedule="cosine", random_state=0).fit(X, y)
+    rates = tagger.history_["learning_rate"]
+    np.testing.assert_allclose(rates, [0.01 * 0.5 * (1 + np.cos(np.pi * e / 4)) for e in range(4)],
+                               rtol=1e-6)
+    # The optimizer really used them: a constant rate trains differently.
+    constant = TokenTagger(d_model=4, epochs=4, learning_rate=0.01, random_state=0).fit(X, y)
+    assert "learning_rate" not in constant.history_
+    assert constant.history_["loss"][-1] != tagger.history_["loss"][-1]
+    with pytest.raises(ValueError, match="learning_rate_schedule must be 'constant' or 'cosine'"):
+        TokenTagger(learning_rate_schedule="linear").fit(X, y)
