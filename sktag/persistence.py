@@ -261,6 +261,7 @@ def save(tagger, path):
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; a model file is a file
     try:
         with tempfile.TemporaryDirectory() as scratch:
             weights = os.path.join(scratch, _WEIGHTS)
@@ -276,6 +277,12 @@ def save(tagger, path):
             os.unlink(tmp)
         raise
     return path
+
+
+def _current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def load(path, **params):

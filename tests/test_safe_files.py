@@ -160,6 +160,13 @@ def test_write_is_atomic(fitted_dense, tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["m.sktag"]
 
 
+def test_saved_file_has_ordinary_permissions(fitted_dense, tmp_path):
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    saved = fitted_dense.save(tmp_path / "m.sktag")
+    assert saved.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
 def test_save_needs_a_fitted_tagger(tmp_path):
     from sklearn.exceptions import NotFittedError
 
