@@ -841,6 +841,7 @@ def _compiled_forward(model, names, char_vocabulary):
 
     batched = tf.function(forward, input_signature=specs, autograph=False)
     single = tf.function(forward, autograph=False, jit_compile=True)
+    compiled = {}  # bucket width -> concrete function: calls skip tf.function's dispatch
     state = {"xla": True}
 
     def infer(inputs):
@@ -848,10 +849,17 @@ def _compiled_forward(model, names, char_vocabulary):
         n_sentences, length = arrays[0].shape[:2]
         if n_sentences == 1 and state["xla"]:
             width = _length_bucket(length)
-            padded = [np.pad(a, [(0, 0), (0, width - length)] + [(0, 0)] * (a.ndim - 2))
-                      for a in arrays]
+            padded = []
+            for a in arrays:
+                p = np.zeros((1, width) + a.shape[2:], dtype=np.int32)
+                p[:, :length] = a
+                padded.append(p)
             try:
-                return single(*padded).numpy()[:, :length]
+                if width not in compiled:
+                    compiled[width] = single.get_concrete_function(
+                        *(tf.TensorSpec(p.shape, tf.int32) for p in padded)
+                    )
+                return compiled[width](*padded).numpy()[:, :length]
             except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
                     tf.errors.InternalError, NotImplementedError):
                 state["xla"] = False  # no XLA on this platform: plain function from now on
