@@ -141,14 +141,29 @@ def _print_evaluation(tagger, X, y, out=sys.stdout):
     print(classification_report(y, y_pred, digits=4, zero_division=0), file=out)
 
 
-def _make_tagger(args, verbose):
-    from .tagger import TokenTagger
+#: The tutorial's model: the TokenTagger defaults the CLI starts from.
+_DEFAULT_MODEL = dict(encoder="dense", d_model=64, char_dim=0, hidden_dim=128, n_layers=1,
+                      dropout=0.0, epochs=10, batch_size=32, learning_rate=0.005,
+                      learning_rate_schedule="constant", word_dropout=0.25, lowercase=False)
+#: ``--best``: the documented best configuration (README, docs/benchmarks).
+_BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=24, hidden_dim=200, n_layers=1,
+                   dropout=0.5, epochs=8, batch_size=64, learning_rate=0.005,
+                   learning_rate_schedule="cosine", word_dropout=1.0, lowercase=True)
 
+
+def _make_tagger(args, verbose):
+    """A TokenTagger from ``--best`` or the defaults, then the options given."""
+    from .tagger import TokenTagger
+    from .vocabulary import Vocabulary
+
+    params = dict(_BEST_MODEL if args.best else _DEFAULT_MODEL)
+    for name in params:
+        if getattr(args, name, None) is not None:
+            params[name] = getattr(args, name)
+    lowercase = params.pop("lowercase")
     return TokenTagger(
-        d_model=args.d_model,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
+        **params,
+        vocabulary=Vocabulary(lowercase=True) if lowercase else None,
         early_stopping=args.early_stopping,
         patience=args.patience,
         verbose=verbose,
@@ -273,14 +288,31 @@ def _add_format_options(parser, default_format=None):
                        help="IOB files: column of the tag (default: -1, the last)")
 
 
-def _add_model_options(parser, epochs=10):
-    group = parser.add_argument_group("model")
-    group.add_argument("--d-model", type=int, default=64, help="embedding size (default: 64)")
-    group.add_argument("--epochs", type=int, default=epochs,
-                       help=f"training epochs (default: {epochs})")
-    group.add_argument("--batch-size", type=int, default=32, help="sentences per step (default: 32)")
-    group.add_argument("--learning-rate", type=float, default=0.005,
-                       help="Adam learning rate (default: 0.005)")
+def _add_model_options(parser):
+    group = parser.add_argument_group(
+        "model", "Defaults are the tutorial's Embedding + Dense model; --best starts from "
+                 "the documented best configuration instead. Options given override either.")
+    group.add_argument("--best", action="store_true",
+                       help="the best configuration: BiLSTM over lowercased words and "
+                            "character features, cosine schedule (slower, more accurate)")
+    group.add_argument("--encoder", choices=("dense", "conv", "bilstm"),
+                       help="context encoder (default: dense)")
+    group.add_argument("--d-model", type=int, help="word embedding size (default: 64)")
+    group.add_argument("--char-dim", type=int,
+                       help="character embedding size, 0 for no character features (default: 0)")
+    group.add_argument("--hidden-dim", type=int,
+                       help="filters or LSTM units of the encoder (default: 128)")
+    group.add_argument("--n-layers", type=int, help="encoder layers (default: 1)")
+    group.add_argument("--dropout", type=float, help="dropout rate (default: 0)")
+    group.add_argument("--word-dropout", type=float,
+                       help="strength of word dropout that trains [UNK] (default: 0.25)")
+    group.add_argument("--lowercase", action="store_true", default=None,
+                       help="lowercase the word vocabulary (characters keep the case)")
+    group.add_argument("--epochs", type=int, help="training epochs (default: 10)")
+    group.add_argument("--batch-size", type=int, help="sentences per step (default: 32)")
+    group.add_argument("--learning-rate", type=float, help="Adam learning rate (default: 0.005)")
+    group.add_argument("--learning-rate-schedule", choices=("constant", "cosine"),
+                       help="learning-rate schedule over the epochs (default: constant)")
     group.add_argument("--early-stopping", action="store_true",
                        help="stop when dev accuracy stops improving; keep the best epoch")
     group.add_argument("--patience", type=int, default=5,
@@ -348,7 +380,7 @@ def build_parser():
                                    "evaluate it on the held-out sample and tag a sentence.")
     p.add_argument("--language", choices=("en", "ko"), default="en",
                    help="English EWT or Korean Kaist/GSD sample (default: en)")
-    _add_model_options(p, epochs=10)
+    _add_model_options(p)
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -158,3 +158,46 @@ def test_no_traceback_for_data_errors_through_entry_point(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("sktag: error: ")
+
+
+def _tagger_for(*argv):
+    from sktag.cli import _make_tagger, build_parser
+
+    return _make_tagger(build_parser().parse_args(["train", "x.conllu", "-o", "m", *argv]), 0)
+
+
+def test_model_options_and_the_best_preset():
+    import importlib.util
+    from pathlib import Path
+
+    default = _tagger_for()
+    assert (default.encoder, default.d_model, default.char_dim, default.epochs) == ("dense", 64, 0, 10)
+    assert default.vocabulary is None and default.learning_rate_schedule == "constant"
+
+    custom = _tagger_for("--encoder", "conv", "--char-dim", "4", "--n-layers", "2",
+                         "--dropout", "0.2", "--lowercase", "--learning-rate-schedule", "cosine")
+    assert (custom.encoder, custom.char_dim, custom.n_layers, custom.dropout) == ("conv", 4, 2, 0.2)
+    assert custom.vocabulary.lowercase and custom.learning_rate_schedule == "cosine"
+
+    # --best is the configuration of the benchmark's "sktag best" row, and options override it.
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy.py"
+    spec = importlib.util.spec_from_file_location("accuracy_benchmark", path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    best = _tagger_for("--best").get_params()
+    for name, value in benchmark.BEST.items():
+        if name == "vocabulary":
+            assert best["vocabulary"].get_params() == value.get_params()
+        else:
+            assert best[name] == value, name
+    assert _tagger_for("--best", "--epochs", "2").epochs == 2
+
+
+def test_train_a_context_model_from_the_command_line(corpus, tmp_path):
+    model = tmp_path / "conv.sktag"
+    result = run("train", corpus / "train.conllu", "-o", model, "--encoder", "conv",
+                 "--char-dim", 4, "--hidden-dim", 8, "--d-model", 8, "--epochs", 2, "--quiet")
+    assert result.returncode == 0, result.stderr
+    result = run("evaluate", model, corpus / "dev.conllu")
+    assert result.returncode == 0, result.stderr
+    assert "accuracy:" in result.stdout
