@@ -141,10 +141,12 @@ def _print_evaluation(tagger, X, y, out=sys.stdout):
     print(classification_report(y, y_pred, digits=4, zero_division=0), file=out)
 
 
-#: The tutorial's model: the TokenTagger defaults the CLI starts from.
-_DEFAULT_MODEL = dict(encoder="dense", d_model=64, char_dim=0, hidden_dim=128, n_layers=1,
-                      dropout=0.0, epochs=10, batch_size=32, learning_rate=0.005,
-                      learning_rate_schedule="constant", word_dropout=0.25, lowercase=False)
+#: Model options of ``train`` and ``demo``: TokenTagger parameters (and
+#: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
+#: defaults, the tutorial's model, or ``--best``'s values.
+_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "hidden_dim", "n_layers", "dropout",
+                  "epochs", "batch_size", "learning_rate", "learning_rate_schedule",
+                  "word_dropout", "lowercase")
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
 _BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=24, hidden_dim=200, n_layers=1,
                    dropout=0.5, epochs=8, batch_size=64, learning_rate=0.005,
@@ -156,11 +158,11 @@ def _make_tagger(args, verbose):
     from .tagger import TokenTagger
     from .vocabulary import Vocabulary
 
-    params = dict(_BEST_MODEL if args.best else _DEFAULT_MODEL)
-    for name in params:
+    params = dict(_BEST_MODEL) if args.best else {}
+    for name in _MODEL_OPTIONS:
         if getattr(args, name, None) is not None:
             params[name] = getattr(args, name)
-    lowercase = params.pop("lowercase")
+    lowercase = params.pop("lowercase", False)
     return TokenTagger(
         **params,
         vocabulary=Vocabulary(lowercase=True) if lowercase else None,

@@ -99,8 +99,8 @@ def _from_json(value):
         if dtype is not object and dtype.kind not in "biufU":
             raise ModelFileError(f"array of unsupported dtype {value['dtype']!r}")
         items = [_from_json(v) for v in value["__ndarray__"]]
-        array = np.empty(len(items), dtype=object) if dtype is object else None
-        if array is not None:
+        if dtype is object:  # np.array would turn a list of equal-length lists into 2-D
+            array = np.empty(len(items), dtype=object)
             array[:] = items
         else:
             array = np.array(items, dtype=dtype)
@@ -133,23 +133,16 @@ def _stored_params(tagger):
 
     params, left_out = {}, {}
     for name, value in tagger.get_params(deep=False).items():
-        if name == "optimizer" and not isinstance(value, str):
-            if isinstance(value, type) and issubclass(value, keras.optimizers.Optimizer) \
-                    and value.__module__.startswith("keras."):
-                value = value.__name__
-            elif isinstance(value, keras.optimizers.Optimizer):
-                value = {"__keras_optimizer__": keras.optimizers.serialize(value)}
-                params[name] = value
-                continue
-            else:
-                left_out[name] = _describe(value)
-                continue
-        if name == "random_state" and isinstance(value, np.random.RandomState):
-            left_out[name] = "RandomState instance"
+        if isinstance(value, keras.optimizers.Optimizer):
+            # Keras's own serialization: restored by keras.optimizers.deserialize.
+            params[name] = {"__keras_optimizer__": keras.optimizers.serialize(value)}
             continue
+        if isinstance(value, type) and issubclass(value, keras.optimizers.Optimizer) \
+                and value.__module__.startswith("keras."):
+            value = value.__name__  # a built-in class, by the name keras.optimizers.get takes
         try:
             params[name] = _to_json(value, name)
-        except TypeError:
+        except TypeError:  # code (a tokenizer, callbacks, a custom optimizer), a RandomState
             left_out[name] = _describe(value)
     return params, left_out
 
@@ -182,9 +175,6 @@ def _restored_params(params, left_out, overrides):
         params["optimizer"] = keras.optimizers.deserialize(optimizer["__keras_optimizer__"])
     elif optimizer is not None:
         params["optimizer"] = _from_json(optimizer)
-    unknown = set(overrides) - set(left_out) - set(params)
-    if unknown:
-        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}")
     params.update(overrides)
     if "tokenizer" in left_out and "tokenizer" not in overrides:
         raise ModelFileError(
@@ -345,9 +335,9 @@ def load(path, **params):
             f"{path} is not an sktag model file, or it is truncated or corrupted "
             f"(zip: {exc}). Models saved with joblib.dump load with joblib.load."
         ) from None
+    except ModelFileError:
+        raise
     except (OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, ModelFileError):
-            raise
         raise ModelFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc}).") from None
     return _build_tagger(path, header, weights, params)
 
@@ -405,6 +395,9 @@ def _build_tagger(path, header, weights, overrides):
     from .tagger import TokenTagger
 
     writer = header.get("sktag_version", "an unknown version")
+    unknown = set(overrides) - set(header["left_out_params"]) - set(header["params"])
+    if unknown:
+        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}")
     try:
         params = _restored_params(header["params"], header["left_out_params"], overrides)
         tagger = TokenTagger(**params)
@@ -417,8 +410,6 @@ def _build_tagger(path, header, weights, overrides):
     except ModelFileError as exc:
         raise ModelFileError(f"{path}: {exc}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        if isinstance(exc, TypeError) and str(exc).startswith("load() got"):
-            raise
         raise ModelFileError(
             f"{path}: the file written by sktag {writer} is inconsistent "
             f"({type(exc).__name__}: {exc})."

@@ -540,10 +540,11 @@ class TokenTagger(BaseWrapper):
         """The learning-rate callback of ``learning_rate_schedule``, as a list."""
         if self.learning_rate_schedule == "constant":
             return []
-        base, last = float(self.learning_rate), initial_epoch + epochs
+        base = float(self.learning_rate)
 
-        def cosine(epoch, current=None):
-            return base * 0.5 * (1.0 + np.cos(np.pi * (epoch - initial_epoch) / max(last - initial_epoch, 1)))
+        def cosine(epoch, current_rate=None):
+            progress = (epoch - initial_epoch) / max(epochs, 1)
+            return base * 0.5 * (1.0 + np.cos(np.pi * progress))
 
         return [keras.callbacks.LearningRateScheduler(cosine)]
 
