@@ -130,9 +130,12 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         counts = Counter(token for tokens in self._normalize(raw) for token in tokens)
         # Counter keeps first-appearance order, and sorted() is stable.
         kept = [t for t, c in sorted(counts.items(), key=lambda tc: -tc[1]) if c >= self.min_freq]
+        specials = [PAD, UNK] + (list(UNKNOWN_SHAPES) if self.unknown_shapes else [])
+        # A text token spelled like a special ("[PAD]") is a word we cannot
+        # give its own id: it is encoded as an unknown word, never as padding.
+        kept = [t for t in kept if t not in specials]
         if self.max_size is not None:
             kept = kept[: self.max_size]
-        specials = [PAD, UNK] + (list(UNKNOWN_SHAPES) if self.unknown_shapes else [])
         self.n_special_ = len(specials)
         self.vocabulary_ = {token: i for i, token in enumerate(specials)}
         for token in kept:
@@ -195,10 +198,12 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     def _encode(self, sentences):
         """``encode`` for sentences already validated (the predict hot path)."""
         vocab, lower, unknown_id = self.vocabulary_, self.lowercase, self.unknown_id
+        n_special = self.n_special_
 
         def lookup(token):
             i = vocab.get(token.lower() if lower else token)
-            return unknown_id(token) if i is None else i
+            # Below n_special: a text token spelled like "[PAD]" is an unknown word.
+            return unknown_id(token) if i is None or i < n_special else i
 
         return [
             np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))

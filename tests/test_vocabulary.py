@@ -93,3 +93,15 @@ def test_clone_and_params():
         "min_freq": 3, "max_size": None, "lowercase": True, "unknown_shapes": True
     }
     assert not hasattr(copy, "vocabulary_")
+
+
+def test_text_spelled_like_a_special_token_is_an_unknown_word_not_padding():
+    # Found by tests/test_fuzz.py: "[PAD]" in the data took a second id and
+    # broke fit; encoded as id 0 it would have been treated as padding.
+    vocab = Vocabulary().fit([["[PAD]", "a", "[UNK]"], ["[PAD]"]])
+    assert vocab.vocabulary_ == {"[PAD]": 0, "[UNK]": 1, "[UNK:Aa]": 2, "[UNK:0]": 3,
+                                 "[UNK:.]": 4, "a": 5}
+    ids = vocab.encode([["[PAD]", "a", "[UNK]"]])[0]
+    assert ids[1] == 5
+    assert ids[0] == vocab.unknown_id("[PAD]") != 0
+    assert ids[2] == vocab.unknown_id("[UNK]") != 0
