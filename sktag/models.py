@@ -29,6 +29,8 @@ __all__ = [
     "ZeroPadding",
     "build_model",
     "build_dense_model",
+    "find_layer",
+    "split_at_characters",
     "word_dropout_probabilities",
 ]
 
@@ -349,41 +351,100 @@ def build_model(
         Uncompiled. Inputs ``token_ids`` ``(batch, length)`` and, with
         characters, ``char_ids`` ``(batch, length, max_chars)``; output
         softmax probabilities ``(batch, length, n_classes)``. Padding
-        positions never influence real tokens.
+        positions never influence real tokens. With characters, the model
+        is two nested models, ``char_encoder`` and ``word_tagger`` (see
+        :func:`split_at_characters`).
     """
     with _keras_default_seeds(seed):
         if encoder not in ENCODERS:
             raise ValueError(f"encoder must be one of {ENCODERS}, got {encoder!r}.")
-        ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
-        inputs = [ids]  # named KerasTensors; a dict of them when there are several
-        mask = TokenMask(name="token_mask")(ids)
-        x = ids
-        if word_dropout_rates is not None:
-            dropout_layer = WordDropout(n_vocab, name="word_dropout")
-            x = dropout_layer(x)
-            dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
-            if word_dropout_targets is not None:
-                dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
-        x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
-        if char_dim:
-            char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
-            inputs.append(char_ids)
-            chars = _char_features(char_ids, n_chars, char_dim, max_chars)
-            x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
-        if dropout:
-            x = keras.layers.Dropout(dropout, name="feature_dropout")(x)
-        for i in range(n_layers if encoder != "dense" else 0):
-            if encoder == "conv":
-                x = ZeroPadding(name=f"zero_padding_{i}")([x, mask])
-                x = keras.layers.Conv1D(
-                    hidden_dim, 3, padding="same", activation="relu", name=f"conv_{i}"
-                )(x)
-            else:
-                lstm = keras.layers.LSTM(hidden_dim, return_sequences=True)
-                x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
-            if dropout:
-                x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-        probs = keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
         name = encoder + ("_char" if char_dim else "") + "_tagger"
-        inputs = {layer.name: layer for layer in inputs} if len(inputs) > 1 else ids
-        return keras.Model(inputs, probs, name=name)
+
+        def tag_words(ids, chars):
+            return _tag_words(
+                ids, chars, n_vocab, n_classes, encoder=encoder, d_model=d_model,
+                hidden_dim=hidden_dim, n_layers=n_layers, dropout=dropout,
+                word_dropout_rates=word_dropout_rates, word_dropout_targets=word_dropout_targets,
+            )
+
+        ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        if not char_dim:
+            return keras.Model(ids, tag_words(ids, None), name=name)
+        # Two nested models, so that prediction can run the character encoder
+        # once per distinct token (see split_at_characters).
+        char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
+        char_encoder = keras.Model(
+            char_ids, _char_features(char_ids, n_chars, char_dim, max_chars), name="char_encoder"
+        )
+        word_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        features = keras.Input(shape=(None, char_encoder.output.shape[-1]), name="token_chars")
+        word_tagger = keras.Model(
+            [word_ids, features], tag_words(word_ids, features), name="word_tagger"
+        )
+        outer_chars = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
+        probs = word_tagger([ids, char_encoder(outer_chars)])
+        return keras.Model({"token_ids": ids, "char_ids": outer_chars}, probs, name=name)
+
+
+def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, n_layers,
+               dropout, word_dropout_rates, word_dropout_targets):
+    """Probabilities from token ids and, if not None, each token's character features."""
+    mask = TokenMask(name="token_mask")(ids)
+    x = ids
+    if word_dropout_rates is not None:
+        dropout_layer = WordDropout(n_vocab, name="word_dropout")
+        x = dropout_layer(x)
+        dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
+        if word_dropout_targets is not None:
+            dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
+    x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
+    if chars is not None:
+        x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="feature_dropout")(x)
+    for i in range(n_layers if encoder != "dense" else 0):
+        if encoder == "conv":
+            x = ZeroPadding(name=f"zero_padding_{i}")([x, mask])
+            x = keras.layers.Conv1D(
+                hidden_dim, 3, padding="same", activation="relu", name=f"conv_{i}"
+            )(x)
+        else:
+            lstm = keras.layers.LSTM(hidden_dim, return_sequences=True)
+            x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    return keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
+
+
+def find_layer(model, name):
+    """The layer called ``name`` in ``model`` or in a model nested in it.
+
+    Raises
+    ------
+    ValueError
+        No such layer.
+    """
+    for layer in model.layers:
+        if layer.name == name:
+            return layer
+        if isinstance(layer, keras.Model):
+            try:
+                return find_layer(layer, name)
+            except ValueError:
+                pass
+    raise ValueError(f"No layer named {name!r} in model {model.name!r}.")
+
+
+def split_at_characters(model):
+    """``(char_encoder, word_tagger)`` of a model with characters, else None.
+
+    ``char_encoder`` maps character ids ``(batch, length, max_chars)`` to
+    features ``(batch, length, n_features)``; ``word_tagger`` maps
+    ``[token_ids, features]`` to probabilities. A token's character features
+    depend on its spelling alone, so batched prediction computes them once per
+    distinct token. Models saved before the split (one flat graph) give None.
+    """
+    names = {layer.name for layer in model.layers}
+    if not {"char_encoder", "word_tagger"} <= names:
+        return None
+    return model.get_layer("char_encoder"), model.get_layer("word_tagger")

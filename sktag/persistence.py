@@ -437,8 +437,10 @@ def _build_tagger(path, header, weights, overrides):
 
 def _check_model_fits(path, tagger, model):
     """The model's input vocabulary and output classes match the header."""
+    from .models import find_layer
+
     try:
-        n_vocab = model.get_layer("embedding").input_dim
+        n_vocab = find_layer(model, "embedding").input_dim
         n_out = model.outputs[0].shape[-1]
     except (ValueError, AttributeError, IndexError) as exc:
         raise ModelFileError(f"{path}: the Keras model is not an sktag model ({exc}).") from None

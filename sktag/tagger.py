@@ -12,11 +12,14 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentence_weights, check_sentences
-from .batching import EncodedSentences, SentenceBatches, model_inputs
+from .batching import EncodedSentences, SentenceBatches, model_inputs, prediction_batches
 from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
-from .models import ENCODERS, TokenAccuracy, build_model, word_dropout_probabilities
+from .models import (
+    ENCODERS, TokenAccuracy, build_model, find_layer, split_at_characters,
+    word_dropout_probabilities,
+)
 from .vocabulary import CharVocabulary, pad_sequences
 
 __all__ = ["TokenTagger"]
@@ -627,7 +630,7 @@ class TokenTagger(BaseWrapper):
         if getattr(self, "_inference", None) is not None:
             return self._inference
         if self.encoder == "dense" and not self.char_dim:
-            embedding = self.model_.get_layer("embedding").get_weights()[0]
+            embedding = find_layer(self.model_, "embedding").get_weights()[0]
             kernel, bias = self.model_.get_layer("tagger").get_weights()
             logits = embedding @ kernel + bias
             logits -= logits.max(axis=1, keepdims=True)
@@ -649,19 +652,29 @@ class TokenTagger(BaseWrapper):
         """Per-sentence probability arrays, computed in length-sorted batches."""
         self._check_fitted()
         sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
-        features = self.feature_encoder_._encode(sentences)
         infer = self._inference_function()
+        by_type = len(sentences) > 1 and getattr(infer, "char_features", None) is not None
+        if by_type:
+            # Character features once per distinct token, not per occurrence.
+            features = {"token_ids": self.feature_encoder_.vocabulary_._encode(sentences)}
+            rows, types = self.feature_encoder_.char_vocabulary_._encode_distinct(sentences)
+            table = infer.char_features(rows)
+        else:
+            features = self.feature_encoder_._encode(sentences)
         lengths = [len(ids) for ids in features["token_ids"]]
         if len(lengths) == 1:  # one sentence: no sorting, no copies
             inputs = {name: seqs[0][None] for name, seqs in features.items()}
             return [infer(inputs)[0]] if lengths[0] else [self._no_tokens()]
         out = [self._no_tokens() for _ in lengths]
-        order = [i for i in np.argsort(lengths, kind="stable") if lengths[i]]
-        step = max(int(self.batch_size), 256)
-        for start in range(0, len(order), step):
-            batch = order[start : start + step]
-            inputs = {name: pad_sequences([seqs[i] for i in batch]) for name, seqs in features.items()}
-            probs = infer(inputs)
+        for batch in prediction_batches(lengths):
+            ids = pad_sequences([features["token_ids"][i] for i in batch])
+            if by_type:
+                # Padding positions point at row 0: any row will do, they are masked.
+                chars = table[pad_sequences([types[i] for i in batch], dtype=np.intp)]
+                probs = infer.from_char_features(ids, chars)
+            else:
+                probs = infer({name: pad_sequences([seqs[i] for i in batch])
+                               for name, seqs in features.items()})
             for row, i in enumerate(batch):
                 out[i] = probs[row, : lengths[i]]
         return out
@@ -829,6 +842,11 @@ def _compiled_forward(model, names, char_vocabulary):
     (8, 16, 32, ...), not once per length. Padding never reaches real
     tokens (``ZeroPadding`` and masks), and where XLA is unavailable the
     plain function is used.
+
+    For a model with characters (see :func:`~sktag.models.split_at_characters`)
+    ``infer.char_features(rows)`` maps the character ids of distinct tokens
+    to their features and ``infer.from_char_features(ids, features)`` tags
+    batches from them; otherwise both are None.
     """
     import tensorflow as tf
 
@@ -866,6 +884,27 @@ def _compiled_forward(model, names, char_vocabulary):
                 state["xla"] = False  # no XLA on this platform: plain function from now on
         return batched(*arrays).numpy()
 
+    infer.char_features = infer.from_char_features = None
+    split = split_at_characters(model) if "char_ids" in names else None
+    if split is not None:
+        char_model, word_model = split
+        chars = tf.function(lambda c: char_model(c, training=False), autograph=False,
+                            input_signature=[specs[1]])
+        words = tf.function(
+            lambda ids, f: word_model([ids, f], training=False), autograph=False,
+            input_signature=[specs[0], tf.TensorSpec((None, None, char_model.output.shape[-1]),
+                                                     tf.float32)],
+        )
+
+        def char_features(rows, chunk=4096):
+            """Character features of each row of char ids: ``(n_rows, n_features)``."""
+            parts = [chars(rows[None, i : i + chunk]).numpy()[0]
+                     for i in range(0, len(rows), chunk)]
+            width = char_model.output.shape[-1]
+            return np.concatenate(parts) if parts else np.zeros((0, width), np.float32)
+
+        infer.char_features = char_features
+        infer.from_char_features = lambda ids, f: words(ids, f).numpy()
     return infer
 
 

@@ -358,14 +358,32 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         row lookup: text repeats its words, so this is several times faster
         than a row per occurrence.
         """
+        rows, flat, ends = self._distinct_rows(sentences)
+        return np.split(rows[flat], ends[:-1]) if len(sentences) else []
+
+    def _encode_distinct(self, sentences):
+        """The rows of the distinct tokens, and each sentence's tokens as row indices.
+
+        Lets a character encoder run once per distinct token (see
+        ``TokenTagger``'s batched prediction).
+
+        Returns
+        -------
+        rows : ndarray of int32 of shape (n_distinct_tokens, max_chars)
+        types : list of ndarray of intp
+            For each sentence, the index in ``rows`` of each of its tokens.
+        """
+        rows, flat, ends = self._distinct_rows(sentences)
+        return rows, (np.split(flat, ends[:-1]) if len(sentences) else [])
+
+    def _distinct_rows(self, sentences):
         index = {}
         positions = [index.setdefault(t, len(index)) for tokens in sentences for t in tokens]
         rows = np.zeros((len(index), self.max_chars), dtype=np.int32)
         for token, i in index.items():
             rows[i] = self._token_row(token)
-        flat = rows[np.asarray(positions, dtype=np.intp)]
         ends = np.cumsum([len(tokens) for tokens in sentences])
-        return np.split(flat, ends[:-1]) if len(sentences) else []
+        return rows, np.asarray(positions, dtype=np.intp), ends
 
     def transform(self, X):
         """Character ids as one padded array.

@@ -64,6 +64,36 @@ def test_fast_predict_equals_keras_forward_pass(fitted_models, encoder, char_dim
         assert tagger.predict([X[i]])[0] == [tagger.classes_[k] for k in p.argmax(axis=1)]
 
 
+@pytest.mark.parametrize("encoder", ["dense", "conv", "bilstm"])
+def test_batched_prediction_computes_character_features_once_per_distinct_token(
+    fitted_models, encoder, tmp_path
+):
+    import joblib
+
+    import sktag
+
+    tagger = fitted_models[encoder, 4]
+    tagger.save(tmp_path / "m.sktag")
+    joblib.dump(tagger, tmp_path / "m.joblib")
+    X = [["a", "b", "a"], ["b", "unseen", "a", "a"], ["Zed"]]
+    expected = tagger.predict_proba(X)
+    for model in (tagger, sktag.load(tmp_path / "m.sktag"), joblib.load(tmp_path / "m.joblib")):
+        infer = model._inference_function()
+        assert infer.char_features is not None  # the split also holds for loaded models
+        rows, types = model.feature_encoder_.char_vocabulary_._encode_distinct(X)
+        assert len(rows) == 4  # a, b, unseen, Zed
+        calls = []
+        original = infer.char_features
+        infer.char_features = lambda r: calls.append(len(r)) or original(r)
+        try:
+            got = model.predict_proba(X)
+        finally:
+            infer.char_features = original
+        assert calls == [4]
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("encoder, char_dim", COMBINATIONS)
 def test_padding_does_not_change_a_sentence(fitted_models, encoder, char_dim):
     tagger = fitted_models[encoder, char_dim]

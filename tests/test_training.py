@@ -96,3 +96,21 @@ def test_cosine_learning_rate_schedule(seed_data):
     assert constant.history_["loss"][-1] != tagger.history_["loss"][-1]
     with pytest.raises(ValueError, match="learning_rate_schedule must be 'constant' or 'cosine'"):
         TokenTagger(learning_rate_schedule="linear").fit(X, y)
+
+
+@pytest.mark.parametrize("max_positions, max_sentences", [(1, 1), (16, 3), (64, 256), (4096, 256)])
+def test_prediction_batches_cover_each_sentence_once_within_the_budget(
+    max_positions, max_sentences
+):
+    from sktag.batching import prediction_batches
+
+    rng = np.random.RandomState(0)
+    lengths = list(rng.randint(0, 40, size=300)) + [100]  # 100 is over some budgets
+    batches = prediction_batches(lengths, max_positions, max_sentences)
+    seen = np.concatenate(batches)
+    assert sorted(seen.tolist()) == [i for i, n in enumerate(lengths) if n > 0]
+    assert [lengths[i] for i in seen] == sorted(n for n in lengths if n > 0)
+    for batch in batches:
+        padded = len(batch) * max(lengths[i] for i in batch)
+        assert len(batch) <= max_sentences
+        assert padded <= max_positions or len(batch) == 1

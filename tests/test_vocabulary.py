@@ -105,3 +105,15 @@ def test_text_spelled_like_a_special_token_is_an_unknown_word_not_padding():
     assert ids[1] == 5
     assert ids[0] == vocab.unknown_id("[PAD]") != 0
     assert ids[2] == vocab.unknown_id("[UNK]") != 0
+
+
+def test_char_vocabulary_distinct_rows_rebuild_every_sentence():
+    from sktag.vocabulary import CharVocabulary
+
+    X = [["ab", "b", "ab"], [], ["b", "abcdefgh", "ab"]]
+    chars = CharVocabulary(max_chars=4).fit([s for s in X if s])
+    rows, types = chars._encode_distinct(X)
+    assert len(rows) == 3  # ab, b, abcdefgh
+    assert [t.tolist() for t in types] == [[0, 1, 0], [], [1, 2, 0]]
+    for sentence_rows, encoded in zip((rows[t] for t in types), chars.encode(X)):
+        np.testing.assert_array_equal(sentence_rows, encoded)
