@@ -174,7 +174,7 @@ def main(argv=None):
         lines.append(
             f"| {r['name']} | {r['median']:.3f} ({r['p90']:.3f}) | {r['tps']:,.0f} | {fit} "
             f"| {train_tps} | {size} | {r['rss']:.0f} | {r['median'] / crf_row['median']:.2f}x "
-            f"| {r['tps'] / crf_row['tps']:.1f}x |"
+            f"| {r['tps'] / crf_row['tps']:.2f}x |"
         )
     footer = (
         f"\n`import sktag`: {import_time() * 1e3:.0f} ms (median of 5 fresh processes). "

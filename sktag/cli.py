@@ -148,8 +148,8 @@ _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "hidden_dim", "n_layers", "d
                   "epochs", "batch_size", "learning_rate", "learning_rate_schedule",
                   "word_dropout", "lowercase")
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
-_BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=24, hidden_dim=200, n_layers=1,
-                   dropout=0.5, epochs=8, batch_size=64, learning_rate=0.005,
+_BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, n_layers=1,
+                   dropout=0.15, epochs=7, batch_size=64, learning_rate=0.005,
                    learning_rate_schedule="cosine", word_dropout=1.0, lowercase=True)
 
 
