@@ -94,6 +94,19 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
             features["char_ids"] = self.char_vocabulary_._encode(sentences)
         return features
 
+    def _encode_distinct(self, sentences):
+        """Word ids, and the character rows of the distinct tokens with each
+        sentence's tokens as row indices (see ``CharVocabulary._encode_distinct``).
+
+        Returns
+        -------
+        token_ids : list of ndarray of int32
+        rows : ndarray of int32 of shape (n_distinct_tokens, max_chars)
+        types : list of ndarray of intp
+        """
+        rows, types = self.char_vocabulary_._encode_distinct(sentences)
+        return self.vocabulary_._encode(sentences), rows, types
+
     def transform(self, X):
         """Encode sentences as padded arrays.
 

@@ -17,8 +17,7 @@ from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
 from .models import (
-    ENCODERS, TokenAccuracy, build_model, find_layer, split_at_characters,
-    word_dropout_probabilities,
+    ENCODERS, TokenAccuracy, build_model, split_at_characters, word_dropout_probabilities,
 )
 from .vocabulary import CharVocabulary, pad_sequences
 
@@ -630,7 +629,7 @@ class TokenTagger(BaseWrapper):
         if getattr(self, "_inference", None) is not None:
             return self._inference
         if self.encoder == "dense" and not self.char_dim:
-            embedding = find_layer(self.model_, "embedding").get_weights()[0]
+            embedding = self.model_.get_layer("embedding").get_weights()[0]
             kernel, bias = self.model_.get_layer("tagger").get_weights()
             logits = embedding @ kernel + bias
             logits -= logits.max(axis=1, keepdims=True)
@@ -656,8 +655,8 @@ class TokenTagger(BaseWrapper):
         by_type = len(sentences) > 1 and getattr(infer, "char_features", None) is not None
         if by_type:
             # Character features once per distinct token, not per occurrence.
-            features = {"token_ids": self.feature_encoder_.vocabulary_._encode(sentences)}
-            rows, types = self.feature_encoder_.char_vocabulary_._encode_distinct(sentences)
+            token_ids, rows, types = self.feature_encoder_._encode_distinct(sentences)
+            features = {"token_ids": token_ids}
             table = infer.char_features(rows)
         else:
             features = self.feature_encoder_._encode(sentences)
@@ -885,22 +884,21 @@ def _compiled_forward(model, names, char_vocabulary):
         return batched(*arrays).numpy()
 
     infer.char_features = infer.from_char_features = None
-    split = split_at_characters(model) if "char_ids" in names else None
+    split = split_at_characters(model)
     if split is not None:
         char_model, word_model = split
+        width = char_model.output.shape[-1]
         chars = tf.function(lambda c: char_model(c, training=False), autograph=False,
                             input_signature=[specs[1]])
         words = tf.function(
             lambda ids, f: word_model([ids, f], training=False), autograph=False,
-            input_signature=[specs[0], tf.TensorSpec((None, None, char_model.output.shape[-1]),
-                                                     tf.float32)],
+            input_signature=[specs[0], tf.TensorSpec((None, None, width), tf.float32)],
         )
 
         def char_features(rows, chunk=4096):
             """Character features of each row of char ids: ``(n_rows, n_features)``."""
             parts = [chars(rows[None, i : i + chunk]).numpy()[0]
                      for i in range(0, len(rows), chunk)]
-            width = char_model.output.shape[-1]
             return np.concatenate(parts) if parts else np.zeros((0, width), np.float32)
 
         infer.char_features = char_features
