@@ -145,11 +145,11 @@ def _print_evaluation(tagger, X, y, out=sys.stdout):
 #: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
 #: defaults, the tutorial's model, or ``--best``'s values.
 _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "hidden_dim", "n_layers", "dropout",
-                  "epochs", "batch_size", "learning_rate", "learning_rate_schedule",
+                  "epochs", "max_steps", "batch_size", "learning_rate", "learning_rate_schedule",
                   "word_dropout", "lowercase")
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
 _BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, n_layers=1,
-                   dropout=0.15, epochs=7, batch_size=64, learning_rate=0.005,
+                   dropout=0.15, max_steps=1400, batch_size=64, learning_rate=0.005,
                    learning_rate_schedule="cosine", word_dropout=1.0, lowercase=True)
 
 
@@ -162,6 +162,8 @@ def _make_tagger(args, verbose):
     for name in _MODEL_OPTIONS:
         if getattr(args, name, None) is not None:
             params[name] = getattr(args, name)
+    if args.epochs is not None and args.max_steps is None:
+        params.pop("max_steps", None)  # --epochs asks for epochs, also after --best
     lowercase = params.pop("lowercase", False)
     return TokenTagger(
         **params,
@@ -311,6 +313,9 @@ def _add_model_options(parser):
     group.add_argument("--lowercase", action="store_true", default=None,
                        help="lowercase the word vocabulary (characters keep the case)")
     group.add_argument("--epochs", type=int, help="training epochs (default: 10)")
+    group.add_argument("--max-steps", type=int,
+                       help="train this many batches instead of --epochs, in whole epochs "
+                            "(--best: 1400)")
     group.add_argument("--batch-size", type=int, help="sentences per step (default: 32)")
     group.add_argument("--learning-rate", type=float, help="Adam learning rate (default: 0.005)")
     group.add_argument("--learning-rate-schedule", choices=("constant", "cosine"),

@@ -5,6 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels
+from .decoding import is_iob2_tagging
 from .vocabulary import pad_sequences
 
 __all__ = ["SequenceLabelEncoder"]
@@ -23,6 +24,9 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         Sorted distinct labels seen in ``fit``.
     n_classes_ : int
         Number of classes.
+    scheme_ : {"iob2", None}
+        ``"iob2"`` when the labels seen in ``fit`` are a valid IOB2 entity
+        tagging (see :func:`sktag.decoding.is_iob2_tagging`), else None.
 
     Examples
     --------
@@ -51,12 +55,15 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         distinct = sorted({label for seq in labels for label in seq})
         self.classes_ = np.array(distinct, dtype=object if isinstance(distinct[0], str) else np.int64)
         self.n_classes_ = len(distinct)
+        self.scheme_ = "iob2" if is_iob2_tagging(labels) else None
         self._index = {label: i for i, label in enumerate(distinct)}
         return self
 
     def get_metadata(self):
         """Attributes copied onto the tagger (a scikeras encoder hook)."""
-        return {"classes_": self.classes_, "n_classes_": self.n_classes_}
+        # Encoders saved before scheme_ existed have none: no constraints.
+        return {"classes_": self.classes_, "n_classes_": self.n_classes_,
+                "label_scheme_": getattr(self, "scheme_", None)}
 
     def check_label_type(self, labels, name="y"):
         """Raise if ``labels`` (validated lists) are not of the fitted type.

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentence_weights, check_sentences
 from .batching import EncodedSentences, SentenceBatches, model_inputs, prediction_batches
+from .decoding import best_iob2_path, iob2_transitions
 from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
@@ -57,6 +58,13 @@ class TokenTagger(BaseWrapper):
         Dropout rate on the token features and after each context layer.
     epochs : int, default=10
         Number of passes over the training data (fewer if early stopping).
+    max_steps : int, default=None
+        Train for at most this many optimizer steps (batches) instead of
+        ``epochs``: as many whole epochs as fit in ``max_steps`` for this
+        training set, at least one. A training length that does not shrink
+        with the data: with ``max_steps=1400`` and ``batch_size=64``, 12,500
+        sentences train 7 epochs and 1,600 sentences 56. ``partial_fit``
+        still trains one epoch.
     batch_size : int, default=32
         Sentences per gradient step.
     learning_rate : float, default=0.005
@@ -82,6 +90,14 @@ class TokenTagger(BaseWrapper):
         for entity tagging, where ``"O"`` dominates. The training ``loss``
         and ``accuracy`` in ``history_`` are then weighted too; the
         ``val_`` figures are not.
+    decoding : {"auto", "argmax"}, default="auto"
+        How :meth:`predict` turns probabilities into labels. ``"argmax"``
+        takes each token's most probable label. ``"auto"`` does the same
+        unless the training labels are an IOB2 entity tagging (``"O"``,
+        ``"B-<type>"``, ``"I-<type>"``, every ``I-`` continuing an entity of
+        its type): then it predicts the most probable label sequence that is
+        valid IOB2 (see :mod:`sktag.decoding`), so no entity begins with
+        ``I-`` or changes type midway.
     vocabulary : Vocabulary, default=None
         Template for the vocabulary (cloned in ``fit``); None means
         ``Vocabulary()``. Its parameters are reachable as
@@ -137,6 +153,9 @@ class TokenTagger(BaseWrapper):
         The labels, sorted; the columns of :meth:`predict_proba`.
     n_classes_ : int
         Number of labels.
+    label_scheme_ : {"iob2", None}
+        ``"iob2"`` when the training labels are an IOB2 entity tagging;
+        ``decoding="auto"`` then predicts valid IOB2 sequences.
     vocabulary_ : Vocabulary
         The fitted vocabulary.
     char_vocabulary_ : CharVocabulary or None
@@ -177,12 +196,14 @@ class TokenTagger(BaseWrapper):
         n_layers=1,
         dropout=0.0,
         epochs=10,
+        max_steps=None,
         batch_size=32,
         learning_rate=0.005,
         learning_rate_schedule="constant",
         optimizer="adam",
         word_dropout=0.25,
         class_weight=None,
+        decoding="auto",
         vocabulary=None,
         tokenizer=None,
         validation_split=0.0,
@@ -207,12 +228,14 @@ class TokenTagger(BaseWrapper):
         self.n_layers = n_layers
         self.dropout = dropout
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_schedule = learning_rate_schedule
         self.optimizer = optimizer
         self.word_dropout = word_dropout
         self.class_weight = class_weight
+        self.decoding = decoding
         self.vocabulary = vocabulary
         self.tokenizer = tokenizer
         self.validation_split = validation_split
@@ -469,6 +492,7 @@ class TokenTagger(BaseWrapper):
         self._ensure_compiled_model()
         train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
         validation = kwargs.pop("validation_data", None)
+        max_steps = kwargs.pop("max_steps", None)
         if validation is not None:
             validation = self._encode_validation_data(validation)
         else:
@@ -482,6 +506,8 @@ class TokenTagger(BaseWrapper):
             train, self.batch_size, shuffle=self.shuffle, seed=seed,
             class_weights=self._class_weights(train),
         )
+        if max_steps is not None:
+            epochs = max(1, max_steps // len(train_batches))
         if validation is not None:
             validation = SentenceBatches(validation, self.batch_size).to_dataset()
         fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
@@ -535,6 +561,13 @@ class TokenTagger(BaseWrapper):
             )
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
+        if self.max_steps is not None and (
+            not isinstance(self.max_steps, (int, np.integer))
+            or isinstance(self.max_steps, bool) or self.max_steps < 1
+        ):
+            raise ValueError(f"max_steps must be None or an int >= 1, got {self.max_steps!r}.")
+        if self.decoding not in ("auto", "argmax"):
+            raise ValueError(f"decoding must be 'auto' or 'argmax', got {self.decoding!r}.")
         if float(self.word_dropout) < 0:
             raise ValueError(f"word_dropout must be >= 0, got {self.word_dropout!r}.")
 
@@ -709,6 +742,8 @@ class TokenTagger(BaseWrapper):
         """
         if validation_data is not None:
             kwargs["validation_data"] = validation_data
+        if self.max_steps is not None and "epochs" not in kwargs:
+            kwargs["max_steps"] = self.max_steps  # epochs follow from the batches (_fit_epochs)
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
@@ -750,7 +785,7 @@ class TokenTagger(BaseWrapper):
         return self._predict_probabilities(X)
 
     def predict(self, X):
-        """Most likely label of each token.
+        """Most likely label of each token, or label sequence (see ``decoding``).
 
         Parameters
         ----------
@@ -762,9 +797,16 @@ class TokenTagger(BaseWrapper):
         -------
         labels : list of list
             Exactly one label per input token, of the type of the training
-            labels.
+            labels. With IOB2 training labels and ``decoding="auto"``, each
+            sentence's labels are the most probable valid IOB2 sequence, which
+            can differ from the argmax of :meth:`predict_proba` (as a CRF's
+            Viterbi path differs from its marginals).
         """
         self._check_fitted()
+        if self.decoding == "auto" and getattr(self, "label_scheme_", None) == "iob2":
+            allowed, start = iob2_transitions(self.classes_)
+            return [self.classes_[best_iob2_path(p, allowed, start)].tolist()
+                    for p in self._predict_probabilities(X)]
         label_table = getattr(self._inference_function(), "label_table", None)
         if label_table is None:
             probs = self._predict_probabilities(X)

@@ -190,7 +190,11 @@ def test_model_options_and_the_best_preset():
             assert best["vocabulary"].get_params() == value.get_params()
         else:
             assert best[name] == value, name
-    assert _tagger_for("--best", "--epochs", "2").epochs == 2
+    assert best["max_steps"] == 1400
+    short = _tagger_for("--best", "--epochs", "2")  # an explicit --epochs wins over max_steps
+    assert (short.epochs, short.max_steps) == (2, None)
+    steps = _tagger_for("--epochs", "2", "--max-steps", "30")
+    assert (steps.epochs, steps.max_steps) == (2, 30)
 
 
 def test_train_a_context_model_from_the_command_line(corpus, tmp_path):

@@ -98,6 +98,37 @@ def test_cosine_learning_rate_schedule(seed_data):
         TokenTagger(learning_rate_schedule="linear").fit(X, y)
 
 
+def test_max_steps_sets_whole_epochs_from_the_number_of_batches(toy_pos):
+    X, y = toy_pos  # 60 sentences: 8 batches of 8
+    counted = []
+
+    class CountBatches(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            counted.append(batch)
+
+    def fit(max_steps, X=X, **kwargs):
+        counted.clear()
+        return TokenTagger(d_model=4, epochs=50, max_steps=max_steps, batch_size=8,
+                           steps_per_execution=1, callbacks=[CountBatches()],
+                           learning_rate_schedule="cosine", random_state=0).fit(X, y[:len(X)],
+                                                                                **kwargs)
+
+    tagger = fit(20)  # 20 // 8 = 2 epochs, never more steps than max_steps
+    assert len(tagger.history_["loss"]) == 2 and len(counted) == 16
+    # The schedule spans the epochs that max_steps gives, not ``epochs``.
+    np.testing.assert_allclose(tagger.history_["learning_rate"], [0.005, 0.0025], rtol=1e-6)
+    assert len(fit(20, X=X[:16]).history_["loss"]) == 10  # less data, more epochs
+    assert len(fit(3).history_["loss"]) == 1  # at least one epoch
+    assert len(fit(20, epochs=3).history_["loss"]) == 3  # fit(epochs=...) overrides both
+    assert len(fit(None).history_["loss"]) == 50
+    tagger = fit(20)
+    tagger.partial_fit(X, y)
+    assert len(tagger.history_["loss"]) == 3  # partial_fit: one epoch
+    for bad in (0, 2.5, True, "100"):
+        with pytest.raises(ValueError, match="max_steps must be None or an int >= 1"):
+            TokenTagger(max_steps=bad).fit(X, y)
+
+
 @pytest.mark.parametrize("max_positions, max_sentences", [(1, 1), (16, 3), (64, 256), (4096, 256)])
 def test_prediction_batches_cover_each_sentence_once_within_the_budget(
     max_positions, max_sentences
