@@ -34,12 +34,20 @@ from sktag.io import read_conllu, read_iob  # noqa: E402
 from sktag.metrics import entity_f1, token_accuracy  # noqa: E402
 
 #: The documented best configuration (README, docs): one constructor call,
-#: the same for every task.
+#: the same for every English task. ``max_steps`` makes the training length
+#: a number of updates: 7 epochs of EWT, 56 of the 1,600 UNER sentences.
 BEST = dict(
     encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, dropout=0.15,
-    word_dropout=1.0, vocabulary=Vocabulary(lowercase=True), epochs=7, batch_size=64,
+    word_dropout=1.0, vocabulary=Vocabulary(lowercase=True), max_steps=1400, batch_size=64,
     learning_rate=0.005, learning_rate_schedule="cosine",
 )
+
+#: Korean (the issue allows a configuration of its own): 7 epochs whatever
+#: the corpus size, and the weights averaged over the last steps (Adam's
+#: exponential moving average). On Kaist -> GSD, more epochs or no averaging
+#: cost Korean UPOS 1-2 points (see the closing notes of issue 4).
+KOREAN = dict({k: v for k, v in BEST.items() if k != "max_steps"}, epochs=7,
+              optimizer__use_ema=True)
 
 #: A context model for the fastest answers: the best configuration with
 #: convolutions instead of the BiLSTM.
@@ -175,12 +183,14 @@ def evaluate(model, train, test, metric):
 
 
 def models(task, random_state, only=None):
+    best = KOREAN if task.startswith("ko") else BEST
+    fast = dict(best, encoder="conv", n_layers=2)
     rows = {
         "most-frequent-tag lookup": lambda: MostFrequentTag(),
         "sklearn-crfsuite": lambda: CRF(affixes=task.startswith("ko")),
         "sktag dense (default)": lambda: TokenTagger(d_model=64, epochs=3, random_state=random_state),
-        "sktag best": lambda: TokenTagger(**BEST, random_state=random_state),
-        "sktag fast context (conv)": lambda: TokenTagger(**FAST_CONTEXT, random_state=random_state),
+        "sktag best": lambda: TokenTagger(**best, random_state=random_state),
+        "sktag fast context (conv)": lambda: TokenTagger(**fast, random_state=random_state),
     }
     return {k: v for k, v in rows.items() if only is None or k in only}
 
@@ -211,8 +221,11 @@ def main(argv=None):
             print(lines[-1], flush=True)
     table = "\n".join(lines)
     fast = ", ".join(f"{k}={v!r}" for k, v in FAST_CONTEXT.items() if BEST.get(k) != v)
-    footer = (f"\nsktag best = `TokenTagger({best})`; sktag fast context = the same with "
-              f"`{fast}`. Measured {date.today().isoformat()} "
+    korean = ", ".join(f"{k}={v!r}" for k, v in KOREAN.items() if BEST.get(k) != v)
+    footer = (f"\nsktag best = `TokenTagger({best})`; on the Korean tasks the same without "
+              f"`max_steps` and with `{korean}`; sktag fast context = the best of the task with "
+              f"`{fast}`. Predictions of IOB2 entity tags are valid IOB2 sequences "
+              f"(`decoding='auto'`, the default). Measured {date.today().isoformat()} "
               f"with `python benchmarks/accuracy.py {' '.join(argv)}`.")
     print()
     print(table + "\n" + footer)
