@@ -81,6 +81,10 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ``max_size`` and have its shape, the ``[PAD]`` count is 0.
     n_special_ : int
         Number of reserved ids: ``[PAD]`` and the unknown ids.
+    unknown_ids_ : ndarray of int32 of shape (n_ids,)
+        For every id, the unknown id of its most frequent spelling in the
+        training data (each reserved id maps to itself); see
+        :meth:`unknown_ids`.
 
     Examples
     --------
@@ -144,7 +148,27 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
         for ids in self.encode(raw):
             np.add.at(self.counts_, ids, 1)
+        self.unknown_ids_ = self._spelling_shapes(raw)
         return self
+
+    def _spelling_shapes(self, sentences):
+        """For every id, the unknown id of its most frequent training spelling.
+
+        With ``lowercase=True`` the entry "google" stands for "Google" in the
+        text: its shape is ``[UNK:Aa]``, which "google" itself does not have.
+        """
+        shapes = np.arange(len(self.tokens_), dtype=np.int32)
+        if not self.unknown_shapes:
+            shapes[self.n_special_:] = UNK_ID
+            return shapes
+        by_id = {}
+        for tokens, ids in zip(sentences, self.encode(sentences)):
+            for token, i in zip(tokens, ids.tolist()):
+                if i >= self.n_special_:
+                    by_id.setdefault(i, Counter())[self.unknown_id(token)] += 1
+        for i, counts in by_id.items():
+            shapes[i] = counts.most_common(1)[0][0]
+        return shapes
 
     def unknown_id(self, token):
         """The id an unknown ``token`` maps to (before lowercasing).
@@ -163,13 +187,18 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         """For every id, the unknown id a token of that id would fall back to.
 
         Word dropout uses it to replace a known token by the unknown id of
-        its own shape.
+        its own shape: the shape of the entry's most frequent spelling in the
+        training data (``unknown_ids_``), so that with ``lowercase=True`` the
+        entry "google", seen as "Google", trains ``[UNK:Aa]``.
 
         Returns
         -------
         ndarray of int32 of shape (n_ids,)
         """
         check_is_fitted(self, "vocabulary_")
+        if hasattr(self, "unknown_ids_"):
+            return self.unknown_ids_.copy()
+        # Fitted before unknown_ids_ existed: the shape of the entry itself.
         out = np.array([self.unknown_id(t) for t in self.tokens_], dtype=np.int32)
         out[: self.n_special_] = np.arange(self.n_special_)
         return out

@@ -63,6 +63,39 @@ def test_lowercase():
     np.testing.assert_array_equal(vocab.transform([["THE", "cat", "Dog"]]), [[5, 6, 2]])
 
 
+def test_word_dropout_targets_follow_the_spelling_seen_in_training():
+    """A lowercased entry stands for its spellings: "google" seen as "Google" must
+    train [UNK:Aa], the id an unseen capitalised word gets at prediction."""
+    X = [["Google", "said", "the"], ["The", "the", "42", "!", "GOOGLE"], ["[UNK]"]]
+    vocab = Vocabulary(lowercase=True).fit(X)
+    shape = dict(zip(vocab.tokens_.tolist(), vocab.unknown_ids().tolist()))
+    assert shape["google"] == 2 and vocab.transform([["Yahoo"]])[0, 0] == 2
+    assert (shape["the"], shape["said"], shape["42"], shape["!"]) == (1, 1, 3, 4)
+    assert [shape[t] for t in vocab.tokens_[:5]] == [0, 1, 2, 3, 4]  # reserved ids: themselves
+    cased = Vocabulary().fit(X)  # each entry is its own spelling
+    assert dict(zip(cased.tokens_.tolist(), cased.unknown_ids().tolist()))["Google"] == 2
+    no_shapes = Vocabulary(lowercase=True, unknown_shapes=False).fit(X)
+    assert set(no_shapes.unknown_ids()[no_shapes.n_special_:].tolist()) == {1}
+    # A vocabulary fitted before unknown_ids_ existed: the entry's own shape.
+    old = Vocabulary(lowercase=True).fit(X)
+    del old.unknown_ids_
+    assert dict(zip(old.tokens_.tolist(), old.unknown_ids().tolist()))["google"] == 1
+
+
+def test_tagger_word_dropout_uses_the_spelling_shapes():
+    from sktag import TokenTagger
+    from sktag.models import find_layer
+
+    X = [["Alice", "met", "Bob"], ["Bob", "ran"], ["Carol", "met", "Bob"]] * 4 + [["alice", "ran"]]
+    y = [["B-PER", "O", "B-PER"], ["B-PER", "O"], ["B-PER", "O", "B-PER"]] * 4 + [["B-PER", "O"]]
+    tagger = TokenTagger(vocabulary=Vocabulary(lowercase=True), d_model=4, epochs=1,
+                         random_state=0).fit(X, y)
+    targets = find_layer(tagger.model_, "word_dropout").targets.numpy()
+    ids = tagger.vocabulary_.vocabulary_
+    assert targets[ids["bob"]] == 2 and targets[ids["alice"]] == 2  # "alice" once, "Alice" 4x
+    assert targets[ids["met"]] == 1
+
+
 def test_empty_sentence_transforms_to_padding_only():
     vocab = Vocabulary().fit([["a"]])
     np.testing.assert_array_equal(vocab.transform([[], ["a"]]), [[0], [5]])
