@@ -26,6 +26,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -339,6 +340,10 @@ def load(path, **params):
         raise
     except (OSError, EOFError, ValueError) as exc:
         raise ModelFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc}).") from None
+    except zlib.error as exc:  # damage inside a compressed member, before its CRC is checked
+        raise ModelFileError(
+            f"{path} is truncated or corrupted (decompressing {_HEADER}: {exc})."
+        ) from None
     return _build_tagger(path, header, weights, params)
 
 

@@ -251,6 +251,31 @@ def test_flipped_bytes_are_detected(fitted_dense, tmp_path):
         _assert_same_predictions(fitted_dense, loaded)
 
 
+def test_corrupted_compressed_header_is_a_model_file_error(fitted_dense, tmp_path):
+    """Damage inside the deflated header makes zlib fail (not only the CRC check)."""
+    good = fitted_dense.save(tmp_path / "good.sktag")
+    with zipfile.ZipFile(good) as archive:
+        info = archive.getinfo("sktag.json")
+    data = good.read_bytes()
+    name_length = int.from_bytes(data[info.header_offset + 26: info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28: info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    failures = 0
+    for k, offset in enumerate(np.linspace(0, info.compress_size - 1, 12).astype(int)):
+        corrupted = bytearray(data)
+        corrupted[start + offset] ^= 0x5A
+        path = tmp_path / f"bad{k}.sktag"
+        path.write_bytes(bytes(corrupted))
+        try:
+            loaded = sktag.load(path)
+        except ModelFileError as exc:
+            assert "corrupted" in str(exc) or "not valid JSON" in str(exc)
+            failures += 1
+            continue
+        _assert_same_predictions(fitted_dense, loaded)  # e.g. unused bits after the last block
+    assert failures >= 10
+
+
 def test_joblib_file_gets_a_pointer_to_joblib(fitted_dense, tmp_path):
     path = tmp_path / "m.joblib"
     joblib.dump(fitted_dense, path)
