@@ -150,7 +150,7 @@ _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "hidden_dim", "n_layers", "d
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
 _BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, n_layers=1,
                    dropout=0.15, max_steps=1400, batch_size=64, learning_rate=0.005,
-                   learning_rate_schedule="cosine", word_dropout=1.0, lowercase=True)
+                   learning_rate_schedule="cosine", word_dropout=2.0, lowercase=True)
 
 
 def _make_tagger(args, verbose):
