@@ -146,12 +146,13 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             self.vocabulary_[token] = len(self.vocabulary_)
         self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
-        for ids in self.encode(raw):
+        encoded = self.encode(raw)
+        for ids in encoded:
             np.add.at(self.counts_, ids, 1)
-        self.unknown_ids_ = self._spelling_shapes(raw)
+        self.unknown_ids_ = self._spelling_shapes(raw, encoded)
         return self
 
-    def _spelling_shapes(self, sentences):
+    def _spelling_shapes(self, sentences, encoded):
         """For every id, the unknown id of its most frequent training spelling.
 
         With ``lowercase=True`` the entry "google" stands for "Google" in the
@@ -162,7 +163,7 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             shapes[self.n_special_:] = UNK_ID
             return shapes
         by_id = {}
-        for tokens, ids in zip(sentences, self.encode(sentences)):
+        for tokens, ids in zip(sentences, encoded):
             for token, i in zip(tokens, ids.tolist()):
                 if i >= self.n_special_:
                     by_id.setdefault(i, Counter())[self.unknown_id(token)] += 1
