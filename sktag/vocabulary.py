@@ -146,27 +146,28 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             self.vocabulary_[token] = len(self.vocabulary_)
         self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
-        encoded = self.encode(raw)
-        for ids in encoded:
+        for ids in self.encode(raw):
             np.add.at(self.counts_, ids, 1)
-        self.unknown_ids_ = self._spelling_shapes(raw, encoded)
+        self.unknown_ids_ = self._spelling_shapes(raw)
         return self
 
-    def _spelling_shapes(self, sentences, encoded):
+    def _spelling_shapes(self, sentences):
         """For every id, the unknown id of its most frequent training spelling.
 
         With ``lowercase=True`` the entry "google" stands for "Google" in the
         text: its shape is ``[UNK:Aa]``, which "google" itself does not have.
+        Ties go to the spelling seen first.
         """
         shapes = np.arange(len(self.tokens_), dtype=np.int32)
         if not self.unknown_shapes:
             shapes[self.n_special_:] = UNK_ID
             return shapes
+        spellings = Counter(token for tokens in sentences for token in tokens)
+        ids = self._encode([list(spellings)])[0].tolist()  # one lookup per distinct spelling
         by_id = {}
-        for tokens, ids in zip(sentences, encoded):
-            for token, i in zip(tokens, ids.tolist()):
-                if i >= self.n_special_:
-                    by_id.setdefault(i, Counter())[self.unknown_id(token)] += 1
+        for (token, n), i in zip(spellings.items(), ids):
+            if i >= self.n_special_:
+                by_id.setdefault(i, Counter())[self.unknown_id(token)] += n
         for i, counts in by_id.items():
             shapes[i] = counts.most_common(1)[0][0]
         return shapes
