@@ -56,7 +56,8 @@ KOREAN = dict({k: v for k, v in BEST.items() if k != "max_steps"}, epochs=7,
 
 #: A context model for the fastest answers: the best configuration with
 #: convolutions instead of the BiLSTM.
-FAST_CONTEXT = dict(BEST, encoder="conv", n_layers=2)
+FAST_CHANGES = dict(encoder="conv", n_layers=2)
+FAST_CONTEXT = dict(BEST, **FAST_CHANGES)
 
 
 class MostFrequentTag:
@@ -189,7 +190,7 @@ def evaluate(model, train, test, metric):
 
 def models(task, random_state, only=None):
     best = KOREAN if task.startswith("ko") else BEST
-    fast = dict(best, encoder="conv", n_layers=2)
+    fast = dict(best, **FAST_CHANGES)
     rows = {
         "most-frequent-tag lookup": lambda: MostFrequentTag(),
         "sklearn-crfsuite": lambda: CRF(affixes=task.startswith("ko")),
@@ -239,7 +240,7 @@ def main(argv=None):
             lines.append(f"| {task} | {metric} | {name} | {_summary(runs)}")
             print(lines[-1], flush=True)
     table = "\n".join(lines)
-    fast = ", ".join(f"{k}={v!r}" for k, v in FAST_CONTEXT.items() if BEST.get(k) != v)
+    fast = ", ".join(f"{k}={v!r}" for k, v in FAST_CHANGES.items())
     korean = ", ".join(f"{k}={v!r}" for k, v in KOREAN.items() if BEST.get(k) != v)
     footer = (f"\nsktag best = `TokenTagger({best})`; on the Korean tasks the same without "
               f"`max_steps` and with `{korean}`; sktag fast context = the best of the task with "
