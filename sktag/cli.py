@@ -144,7 +144,7 @@ def _print_evaluation(tagger, X, y, out=sys.stdout):
 #: Model options of ``train`` and ``demo``: TokenTagger parameters (and
 #: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
 #: defaults, the tutorial's model, or ``--best``'s values.
-_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "hidden_dim", "n_layers", "dropout",
+_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers", "dropout",
                   "epochs", "max_steps", "batch_size", "learning_rate", "learning_rate_schedule",
                   "word_dropout", "lowercase")
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
@@ -304,6 +304,9 @@ def _add_model_options(parser):
     group.add_argument("--d-model", type=int, help="word embedding size (default: 64)")
     group.add_argument("--char-dim", type=int,
                        help="character embedding size, 0 for no character features (default: 0)")
+    group.add_argument("--char-classes", action=argparse.BooleanOptionalAction,
+                       help="with --char-dim, also the case and kind (upper, lower, digit, "
+                            "symbol) of each token's characters (default: on)")
     group.add_argument("--hidden-dim", type=int,
                        help="filters or LSTM units of the encoder (default: 128)")
     group.add_argument("--n-layers", type=int, help="encoder layers (default: 1)")

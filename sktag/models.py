@@ -24,6 +24,7 @@ __all__ = [
     "ENCODERS",
     "WordDropout",
     "AffixChars",
+    "CharClasses",
     "TokenMask",
     "TokenAccuracy",
     "ZeroPadding",
@@ -36,6 +37,9 @@ __all__ = [
 
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
+
+#: Columns of a character class table (:data:`sktag.vocabulary.CHAR_CLASSES`).
+N_CHAR_CLASSES = 4
 
 
 _KERAS_SEEDS_LOCK = threading.RLock()
@@ -182,6 +186,44 @@ class AffixChars(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sktag")
+class CharClasses(keras.layers.Layer):
+    """Case and kind of a token's characters: ``(..., max_chars) -> (..., 8)``.
+
+    The classes (upper case, lower case, digit, symbol; see
+    :meth:`sktag.vocabulary.CharVocabulary.char_classes`) of the first
+    character, then of any character (their maximum over the token). The
+    table is a non-trainable weight, so it travels with the model. A
+    lowercased vocabulary gives "Apple" and "apple" one embedding, and the
+    character embeddings learn case one letter at a time; these eight
+    numbers say "capitalised", "all capitals" or "has a digit" for every
+    letter at once, as the capitalisation features of classic taggers do.
+
+    Parameters
+    ----------
+    n_chars : int
+        Character vocabulary size, padding and unknown ids included.
+    """
+
+    def __init__(self, n_chars, **kwargs):
+        super().__init__(**kwargs)
+        self.n_chars = int(n_chars)
+        self.table = self.add_weight(
+            shape=(self.n_chars, N_CHAR_CLASSES), initializer="zeros", trainable=False,
+            name="table",
+        )
+
+    def call(self, char_ids):
+        classes = ops.take(self.table, char_ids, axis=0)  # (..., max_chars, 4); padding: 0
+        return ops.concatenate([classes[..., 0, :], ops.max(classes, axis=-2)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * N_CHAR_CLASSES)
+
+    def get_config(self):
+        return {**super().get_config(), "n_chars": self.n_chars}
+
+
+@keras.saving.register_keras_serializable(package="sktag")
 class TokenAccuracy(keras.metrics.Metric):
     """Share of correctly tagged tokens, weighted by per-token sample weights.
 
@@ -219,6 +261,7 @@ CUSTOM_OBJECTS = {
     "sktag>TokenMask": TokenMask,
     "sktag>ZeroPadding": ZeroPadding,
     "sktag>AffixChars": AffixChars,
+    "sktag>CharClasses": CharClasses,
     "sktag>TokenAccuracy": TokenAccuracy,
 }
 
@@ -271,12 +314,13 @@ def build_dense_model(n_vocab, n_classes, *, d_model=64, word_dropout_rates=None
     )
 
 
-def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3):
-    """Character features of each token: ``(batch, length, (4 + 2 * n_affix) * char_dim)``.
+def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3, char_classes=None):
+    """Character features of each token: ``(batch, length, n_features)``.
 
-    A CNN over the characters, max-pooled (``4 * char_dim`` filters), and
-    the embeddings of the first and last ``n_affix`` characters by position
-    (see :class:`AffixChars`), which share the CNN's character embedding.
+    A CNN over the characters, max-pooled (``4 * char_dim`` filters), the
+    embeddings of the first and last ``n_affix`` characters by position
+    (see :class:`AffixChars`), which share the CNN's character embedding,
+    and with a ``char_classes`` table the 8 :class:`CharClasses` features.
     """
     filters = 4 * char_dim
     embedding = keras.layers.Embedding(n_chars, char_dim, name="char_embedding")
@@ -286,11 +330,16 @@ def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3):
     x = keras.layers.Conv2D(filters, (1, 3), padding="same", activation="relu", name="char_conv")(x)
     x = keras.layers.MaxPooling2D((1, max_chars), name="char_pool")(x)
     x = keras.layers.Reshape((-1, filters), name="char_cnn")(x)
-    if not n_affix:
-        return x
-    affixes = embedding(AffixChars(n_affix, name="affix_chars")(char_ids))
-    affixes = keras.layers.Reshape((-1, 2 * n_affix * char_dim), name="affix_features")(affixes)
-    return keras.layers.Concatenate(name="char_features")([x, affixes])
+    parts = [x]
+    if n_affix:
+        affixes = embedding(AffixChars(n_affix, name="affix_chars")(char_ids))
+        parts.append(keras.layers.Reshape((-1, 2 * n_affix * char_dim),
+                                          name="affix_features")(affixes))
+    if char_classes is not None:
+        classes = CharClasses(n_chars, name="char_classes")
+        parts.append(classes(char_ids))
+        classes.table.assign(np.asarray(char_classes, dtype=np.float32))
+    return parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="char_features")(parts)
 
 
 def build_model(
@@ -302,6 +351,7 @@ def build_model(
     n_chars=0,
     char_dim=0,
     max_chars=20,
+    char_classes=None,
     hidden_dim=128,
     n_layers=1,
     dropout=0.0,
@@ -330,6 +380,10 @@ def build_model(
         ``4 * char_dim`` filters of width 3, max-pooled over the token.
     max_chars : int, default=20
         Width of the character input of each token.
+    char_classes : ndarray of shape (n_chars, 4), default=None
+        The class table of the character ids
+        (:meth:`~sktag.vocabulary.CharVocabulary.char_classes`); when given,
+        the character features include :class:`CharClasses`.
     hidden_dim : int, default=128
         Filters of each convolution, or units of each LSTM direction.
     n_layers : int, default=1
@@ -374,7 +428,9 @@ def build_model(
         # once per distinct token (see split_at_characters).
         char_ids = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
         char_encoder = keras.Model(
-            char_ids, _char_features(char_ids, n_chars, char_dim, max_chars), name="char_encoder"
+            char_ids,
+            _char_features(char_ids, n_chars, char_dim, max_chars, char_classes=char_classes),
+            name="char_encoder",
         )
         word_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         features = keras.Input(shape=(None, char_encoder.output.shape[-1]), name="token_chars")

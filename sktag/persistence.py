@@ -176,6 +176,8 @@ def _restored_params(params, left_out, overrides):
         params["optimizer"] = keras.optimizers.deserialize(optimizer["__keras_optimizer__"])
     elif optimizer is not None:
         params["optimizer"] = _from_json(optimizer)
+    # Written before char_classes existed: its character model has none.
+    params.setdefault("char_classes", False)
     params.update(overrides)
     if "tokenizer" in left_out and "tokenizer" not in overrides:
         raise ModelFileError(

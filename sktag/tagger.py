@@ -50,6 +50,13 @@ class TokenTagger(BaseWrapper):
         ``4 * char_dim`` filters) that encodes each token from its spelling,
         so unseen words are tagged from their prefixes and suffixes. 0 turns
         it off.
+    char_classes : bool, default=True
+        With characters, also tell the model the case and kind of the
+        first and of any character of each token (upper case, lower case,
+        digit, symbol; see :class:`~sktag.models.CharClasses`): what
+        "capitalised" or "has a digit" means, for every letter at once.
+        Measured on the benchmark it helps English, above all entity tags;
+        it cannot help a script without case (Korean).
     hidden_dim : int, default=128
         Filters of each convolution, or units of each LSTM direction.
     n_layers : int, default=1
@@ -192,6 +199,7 @@ class TokenTagger(BaseWrapper):
         encoder="dense",
         d_model=64,
         char_dim=0,
+        char_classes=True,
         hidden_dim=128,
         n_layers=1,
         dropout=0.0,
@@ -224,6 +232,7 @@ class TokenTagger(BaseWrapper):
         self.encoder = encoder
         self.d_model = d_model
         self.char_dim = char_dim
+        self.char_classes = char_classes
         self.hidden_dim = hidden_dim
         self.n_layers = n_layers
         self.dropout = dropout
@@ -295,6 +304,8 @@ class TokenTagger(BaseWrapper):
         return state
 
     def __setstate__(self, state):
+        # Pickled before char_classes existed: its character model has none.
+        state.setdefault("char_classes", False)
         super().__setstate__(state)
         if self.initialized_:
             self._initialize_callbacks()
@@ -386,6 +397,8 @@ class TokenTagger(BaseWrapper):
                 n_chars=len(self.char_vocabulary_) if self.char_dim else 0,
                 char_dim=self.char_dim,
                 max_chars=self.char_vocabulary_.max_chars if self.char_dim else 0,
+                char_classes=(self.char_vocabulary_.char_classes()
+                              if self.char_dim and self.char_classes else None),
                 hidden_dim=self.hidden_dim,
                 n_layers=self.n_layers,
                 dropout=self.dropout,
@@ -566,6 +579,8 @@ class TokenTagger(BaseWrapper):
             or isinstance(self.max_steps, bool) or self.max_steps < 1
         ):
             raise ValueError(f"max_steps must be None or an int >= 1, got {self.max_steps!r}.")
+        if not isinstance(self.char_classes, (bool, np.bool_)):
+            raise ValueError(f"char_classes must be True or False, got {self.char_classes!r}.")
         if self.decoding not in ("auto", "argmax"):
             raise ValueError(f"decoding must be 'auto' or 'argmax', got {self.decoding!r}.")
         if float(self.word_dropout) < 0:

@@ -9,7 +9,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sentences
 
-__all__ = ["Vocabulary", "CharVocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES"]
+__all__ = [
+    "Vocabulary", "CharVocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES",
+    "CHAR_CLASSES",
+]
 
 #: The padding token; its id is :data:`PAD_ID`.
 PAD = "[PAD]"
@@ -22,6 +25,10 @@ UNK_ID = 1
 #: Unknown tokens of a telling shape get their own unknown id (ids 2-4 when
 #: ``unknown_shapes=True``); any other unknown token is ``[UNK]``.
 UNKNOWN_SHAPES = ("[UNK:Aa]", "[UNK:0]", "[UNK:.]")
+#: The columns of :meth:`CharVocabulary.char_classes`: an uppercase letter, a
+#: lowercase letter, a digit, neither a letter nor a digit. A letter without
+#: case (Hangul, Han) is in none of them.
+CHAR_CLASSES = ("upper", "lower", "digit", "symbol")
 
 
 _has_digit = re.compile(r"\d").search
@@ -354,6 +361,21 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     def __len__(self):
         check_is_fitted(self, "chars_")
         return len(self.chars_) + 2
+
+    def char_classes(self):
+        """The class of each character id, for the tagger's character features.
+
+        Returns
+        -------
+        classes : ndarray of float32 of shape (n_chars, 4)
+            Row ``i`` flags the classes of character id ``i`` (columns
+            :data:`CHAR_CLASSES`). The padding and unknown ids have no class.
+        """
+        check_is_fitted(self, "chars_")
+        classes = np.zeros((len(self), len(CHAR_CLASSES)), dtype=np.float32)
+        for ch, i in self.chars_.items():
+            classes[i] = (ch.isupper(), ch.islower(), ch.isdigit(), not ch.isalnum())
+        return classes
 
     def _token_row(self, token):
         width = self.max_chars

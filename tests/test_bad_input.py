@@ -89,6 +89,7 @@ def test_validation_data_errors():
         ({"dropout": 1.0}, "dropout must be in"),
         ({"validation_split": 1.5}, "validation_split"),
         ({"word_dropout": -1}, "word_dropout"),
+        ({"char_dim": 2, "char_classes": "yes"}, "char_classes must be True or False"),
     ],
 )
 def test_bad_parameters(params, message):

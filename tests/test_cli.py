@@ -190,7 +190,8 @@ def test_model_options_and_the_best_preset():
             assert best["vocabulary"].get_params() == value.get_params()
         else:
             assert best[name] == value, name
-    assert best["max_steps"] == 1400
+    assert best["max_steps"] == 1400 and best["char_classes"] is True
+    assert _tagger_for("--best", "--no-char-classes").char_classes is False
     short = _tagger_for("--best", "--epochs", "2")  # an explicit --epochs wins over max_steps
     assert (short.epochs, short.max_steps) == (2, None)
     steps = _tagger_for("--epochs", "2", "--max-steps", "30")

@@ -147,3 +147,47 @@ def test_character_encoder_tags_unseen_words_from_their_spelling():
     chars.fit(X, y)
     assert chars.score(test_X, test_y) == 1.0
     assert chars.char_vocabulary_ is not None and len(chars.char_vocabulary_) > 2
+
+
+def test_char_classes_layer_reads_first_and_any_character():
+    from sktag.models import CharClasses
+
+    layer = CharClasses(5)
+    #          pad  unk  "A"  "b"  "7"   (upper, lower, digit, symbol)
+    table = [[0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
+    layer.table.assign(np.array(table, dtype=np.float32))
+    ids = np.array([[[2, 3, 3, 0], [3, 4, 0, 0], [0, 0, 0, 0]]], dtype=np.int32)  # Ab, b7, pad
+    out = np.asarray(layer(ids))
+    assert out.shape == (1, 3, 8)
+    np.testing.assert_array_equal(out[0, 0], [1, 0, 0, 0, 1, 1, 0, 0])
+    np.testing.assert_array_equal(out[0, 1], [0, 1, 0, 0, 0, 1, 1, 0])
+    np.testing.assert_array_equal(out[0, 2], np.zeros(8))
+
+
+def test_char_classes_reach_the_character_features_of_a_fitted_tagger():
+    from sktag import Vocabulary
+    from sktag.models import find_layer, split_at_characters
+
+    X = [["Ab", "cd", "e9"], ["cd", "-", "AB"]] * 5
+    y = [["N", "V", "N"], ["V", "P", "N"]] * 5
+    params = dict(char_dim=4, d_model=4, epochs=1, vocabulary=Vocabulary(lowercase=True),
+                  random_state=0)
+    tagger = TokenTagger(**params).fit(X, y)
+    table = find_layer(tagger.model_, "char_classes").table.numpy()
+    np.testing.assert_array_equal(table, tagger.char_vocabulary_.char_classes())
+    char_encoder, _ = split_at_characters(tagger.model_)
+    rows = tagger.char_vocabulary_.encode([["Ab", "cd", "e9", "-", "AB"]])[0]
+    classes = np.asarray(char_encoder(rows[None]))[0, :, -8:]  # the last 8 features
+    np.testing.assert_array_equal(classes, [
+        [1, 0, 0, 0, 1, 1, 0, 0],  # Ab: first upper; any upper, any lower
+        [0, 1, 0, 0, 0, 1, 0, 0],  # cd
+        [0, 1, 0, 0, 0, 1, 1, 0],  # e9: a digit
+        [0, 0, 0, 1, 0, 0, 0, 1],  # -: a symbol
+        [1, 0, 0, 0, 1, 0, 0, 0],  # AB: no lowercase letter
+    ])
+
+    without = TokenTagger(char_classes=False, **params).fit(X, y)
+    with pytest.raises(ValueError, match="No layer named 'char_classes'"):
+        find_layer(without.model_, "char_classes")
+    width = split_at_characters(without.model_)[0].output.shape[-1]
+    assert char_encoder.output.shape[-1] == width + 8

@@ -287,9 +287,11 @@ def test_file_written_by_sktag_0_1_still_loads():
     """A model file committed when format 1 was written must load in every later sktag."""
     tagger = sktag.load(FIXTURE)
     assert tagger.predict(["수학 당신은 선생님 입니다"]) == [[1, 0, 1, 0]]
-    # Written before label schemes and max_steps: argmax decoding, epochs as saved.
+    # Written before label schemes, max_steps and character classes: argmax
+    # decoding, epochs as saved, and a refit builds the model it holds.
     assert tagger.label_scheme_ is None and tagger.decoding == "auto"
     assert tagger.max_steps is None
+    assert tagger.char_classes is False
     proba = tagger.predict_proba(["수학 당신은"])[0]
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
 

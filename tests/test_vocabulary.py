@@ -150,3 +150,16 @@ def test_char_vocabulary_distinct_rows_rebuild_every_sentence():
     assert [t.tolist() for t in types] == [[0, 1, 0], [], [1, 2, 0]]
     for sentence_rows, encoded in zip((rows[t] for t in types), chars.encode(X)):
         np.testing.assert_array_equal(sentence_rows, encoded)
+
+
+def test_char_classes_flag_case_digits_and_symbols():
+    from sktag.vocabulary import CHAR_CLASSES, CharVocabulary
+
+    chars = CharVocabulary().fit([["Ab", "9-", "한"]])
+    classes = chars.char_classes()
+    assert classes.shape == (len(chars), len(CHAR_CLASSES)) and classes.dtype == np.float32
+    expected = {"A": [1, 0, 0, 0], "b": [0, 1, 0, 0], "9": [0, 0, 1, 0], "-": [0, 0, 0, 1],
+                "한": [0, 0, 0, 0]}  # Hangul: a letter without case
+    for ch, row in expected.items():
+        assert classes[chars.chars_[ch]].tolist() == row, ch
+    assert not classes[:2].any()  # padding and unknown characters have no class
