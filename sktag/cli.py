@@ -144,9 +144,9 @@ def _print_evaluation(tagger, X, y, out=sys.stdout):
 #: Model options of ``train`` and ``demo``: TokenTagger parameters (and
 #: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
 #: defaults, the tutorial's model, or ``--best``'s values.
-_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers", "dropout",
-                  "epochs", "max_steps", "batch_size", "learning_rate", "learning_rate_schedule",
-                  "word_dropout", "lowercase")
+_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
+                  "dropout", "epochs", "max_steps", "batch_size", "learning_rate",
+                  "learning_rate_schedule", "word_dropout", "lowercase")
 #: ``--best``: the documented best configuration (README, docs/benchmarks).
 _BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, n_layers=1,
                    dropout=0.15, max_steps=1400, batch_size=64, learning_rate=0.005,

@@ -7,6 +7,7 @@ import textwrap
 
 import joblib
 import numpy as np
+import pytest
 
 from sktag import TokenTagger
 
@@ -79,3 +80,25 @@ def test_pickles_hold_no_optimizer_state_unless_asked(toy_pos):
     assert lean_copy.model_.compiled
     assert set(lean_copy.history_) == {"loss", "accuracy"}
     assert len(lean_copy.history_["loss"]) == 2
+
+
+def test_pickle_from_before_char_classes_loads_without_them(toy_pos):
+    # A tagger pickled before the parameter existed has no such attribute;
+    # its character model has no class features, and get_params, clone and
+    # a refit must describe and rebuild that model.
+    from sklearn.base import clone
+
+    from sktag.models import find_layer
+
+    X, y = toy_pos
+    tagger = TokenTagger(char_dim=4, char_classes=False, d_model=4, epochs=1, random_state=0)
+    tagger.fit(X, y)
+    state = tagger.__getstate__()
+    del state["char_classes"]
+    old = TokenTagger.__new__(TokenTagger)
+    old.__setstate__(state)
+    assert old.get_params()["char_classes"] is False
+    np.testing.assert_array_equal(old.predict_proba(X[:2])[0], tagger.predict_proba(X[:2])[0])
+    refit = clone(old).fit(X, y)
+    with pytest.raises(ValueError, match="No layer named 'char_classes'"):
+        find_layer(refit.model_, "char_classes")
