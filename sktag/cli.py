@@ -305,8 +305,8 @@ def _add_model_options(parser):
     group.add_argument("--char-dim", type=int,
                        help="character embedding size, 0 for no character features (default: 0)")
     group.add_argument("--char-classes", action=argparse.BooleanOptionalAction,
-                       help="with --char-dim, also the case and kind (upper, lower, digit, "
-                            "symbol) of each token's characters (default: on)")
+                       help="with --char-dim > 0, also the case and kind (upper, lower, "
+                            "digit, symbol) of each token's characters (default: on)")
     group.add_argument("--hidden-dim", type=int,
                        help="filters or LSTM units of the encoder (default: 128)")
     group.add_argument("--n-layers", type=int, help="encoder layers (default: 1)")

@@ -15,6 +15,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .vocabulary import CHAR_CLASSES
+
 try:  # where Keras 3 draws the seeds of layers created without one
     from keras.src.random import seed_generator as _keras_seed_generator
 except ImportError:  # pragma: no cover
@@ -38,8 +40,8 @@ __all__ = [
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
 
-#: Columns of a character class table (:data:`sktag.vocabulary.CHAR_CLASSES`).
-N_CHAR_CLASSES = 4
+#: Columns of a character class table.
+N_CHAR_CLASSES = len(CHAR_CLASSES)
 
 
 _KERAS_SEEDS_LOCK = threading.RLock()
@@ -197,6 +199,7 @@ class CharClasses(keras.layers.Layer):
     character embeddings learn case one letter at a time; these eight
     numbers say "capitalised", "all capitals" or "has a digit" for every
     letter at once, as the capitalisation features of classic taggers do.
+    A character unseen in training is the unknown id, which has no class.
 
     Parameters
     ----------

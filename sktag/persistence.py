@@ -402,7 +402,9 @@ def _build_tagger(path, header, weights, overrides):
     from .tagger import TokenTagger
 
     writer = header.get("sktag_version", "an unknown version")
-    unknown = set(overrides) - set(header["left_out_params"]) - set(header["params"])
+    # Parameters of this TokenTagger count too: a file written before one existed can take it.
+    known = {*header["left_out_params"], *header["params"], *TokenTagger().get_params(deep=False)}
+    unknown = set(overrides) - known
     if unknown:
         raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}")
     try:

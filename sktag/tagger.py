@@ -55,8 +55,9 @@ class TokenTagger(BaseWrapper):
         first and of any character of each token (upper case, lower case,
         digit, symbol; see :class:`~sktag.models.CharClasses`): what
         "capitalised" or "has a digit" means, for every letter at once.
-        Measured on the benchmark it helps English, above all entity tags;
-        it cannot help a script without case (Korean).
+        Ignored when ``char_dim=0``. Measured on the benchmark it helps
+        English, above all entity tags, and costs Korean (no case) 0.1-0.5
+        points.
     hidden_dim : int, default=128
         Filters of each convolution, or units of each LSTM direction.
     n_layers : int, default=1

@@ -288,10 +288,13 @@ def test_file_written_by_sktag_0_1_still_loads():
     tagger = sktag.load(FIXTURE)
     assert tagger.predict(["수학 당신은 선생님 입니다"]) == [[1, 0, 1, 0]]
     # Written before label schemes, max_steps and character classes: argmax
-    # decoding, epochs as saved, and a refit builds the model it holds.
+    # decoding, epochs as saved, no character classes; the newer parameters
+    # can still be given to load.
     assert tagger.label_scheme_ is None and tagger.decoding == "auto"
     assert tagger.max_steps is None
     assert tagger.char_classes is False
+    newer = sktag.load(FIXTURE, max_steps=10, char_classes=True)
+    assert (newer.max_steps, newer.char_classes) == (10, True)
     proba = tagger.predict_proba(["수학 당신은"])[0]
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
 
