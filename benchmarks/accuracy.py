@@ -239,7 +239,11 @@ def main(argv=None):
     ]
     for task in args.tasks:
         train, test, metric = load_task(task, args.data)
-        for name in models(task, 0, args.models):
+        rows = models(task, 0, args.models)
+        for name in sorted(set(args.models or []) - set(rows)):
+            print(f"{task}: no row {name!r} (rows of this task: {sorted(models(task, 0))}; "
+                  f"on Korean the best is the fast context model)", file=sys.stderr)
+        for name in rows:
             # The lookup and the CRF have no seed: one run each.
             seeds = args.random_state if name.startswith("sktag") else args.random_state[:1]
             runs = [evaluate(models(task, seed, [name])[name](), train, test, metric)
