@@ -112,11 +112,6 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.lowercase = lowercase
         self.unknown_shapes = unknown_shapes
 
-    def _normalize(self, sentences):
-        if self.lowercase:
-            return [[token.lower() for token in tokens] for tokens in sentences]
-        return sentences
-
     def fit(self, X, y=None):
         """Learn the vocabulary from sentences.
 
@@ -137,8 +132,11 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             not isinstance(self.max_size, (int, np.integer)) or self.max_size < 0
         ):
             raise ValueError(f"max_size must be None or an int >= 0, got {self.max_size!r}.")
-        raw = check_sentences(X)
-        counts = Counter(token for tokens in self._normalize(raw) for token in tokens)
+        # Each distinct spelling is counted, looked up and shaped once.
+        spellings = Counter(token for tokens in check_sentences(X) for token in tokens)
+        counts = Counter()  # keeps first-appearance order, as spellings does
+        for token, n in spellings.items():
+            counts[token.lower() if self.lowercase else token] += n
         # Counter keeps first-appearance order, and sorted() is stable.
         kept = [t for t, c in sorted(counts.items(), key=lambda tc: -tc[1]) if c >= self.min_freq]
         specials = [PAD, UNK] + (list(UNKNOWN_SHAPES) if self.unknown_shapes else [])
@@ -152,27 +150,26 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         for token in kept:
             self.vocabulary_[token] = len(self.vocabulary_)
         self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
+        ids = self._encode([list(spellings)])[0]
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
-        for ids in self.encode(raw):
-            np.add.at(self.counts_, ids, 1)
-        self.unknown_ids_ = self._spelling_shapes(raw)
+        np.add.at(self.counts_, ids, np.fromiter(spellings.values(), np.int64, len(spellings)))
+        self.unknown_ids_ = self._spelling_shapes(spellings, ids)
         return self
 
-    def _spelling_shapes(self, sentences):
+    def _spelling_shapes(self, spellings, ids):
         """For every id, the unknown id of its most frequent training spelling.
 
-        With ``lowercase=True`` the entry "google" stands for "Google" in the
-        text: its shape is ``[UNK:Aa]``, which "google" itself does not have.
-        Ties go to the spelling seen first.
+        ``spellings`` counts the training tokens as written, ``ids`` are
+        their ids. With ``lowercase=True`` the entry "google" stands for
+        "Google" in the text: its shape is ``[UNK:Aa]``, which "google"
+        itself does not have. Ties go to the spelling seen first.
         """
         shapes = np.arange(len(self.tokens_), dtype=np.int32)
         if not self.unknown_shapes:
             shapes[self.n_special_:] = UNK_ID
             return shapes
-        spellings = Counter(token for tokens in sentences for token in tokens)
-        ids = self._encode([list(spellings)])[0].tolist()  # one lookup per distinct spelling
         by_id = {}
-        for (token, n), i in zip(spellings.items(), ids):
+        for (token, n), i in zip(spellings.items(), ids.tolist()):
             if i >= self.n_special_:
                 by_id.setdefault(i, Counter())[self.unknown_id(token)] += n
         for i, counts in by_id.items():
