@@ -8,6 +8,7 @@ model file), 2 usage error (bad arguments). User errors print one line,
 import argparse
 import contextlib
 import csv
+import io
 import os
 import sys
 from pathlib import Path
@@ -61,9 +62,10 @@ def _read_corpus(path, args):
     if not Path(path).is_file():
         raise DataError(f"no such file: {path}")
     if fmt == "conllu":
-        X, y = read_conllu(path, tag=args.tag)
+        X, y = read_conllu(path, tag=args.tag, encoding=args.encoding)
     else:
-        X, y = read_iob(path, token_col=args.token_col, tag_col=args.tag_col)
+        X, y = read_iob(path, token_col=args.token_col, tag_col=args.tag_col,
+                        encoding=args.encoding)
     if not X:
         raise DataError(f"{path} holds no sentence")
     return X, y
@@ -77,7 +79,9 @@ def _verbosity(args):
 
 def _save_model(tagger, path):
     """A safe ``.sktag`` file for that suffix, joblib otherwise."""
-    if str(path).endswith(".sktag"):
+    from .persistence import MODEL_SUFFIX
+
+    if str(path).endswith(MODEL_SUFFIX):
         tagger.save(path)
     else:
         import joblib
@@ -85,28 +89,13 @@ def _save_model(tagger, path):
         joblib.dump(tagger, path)
 
 
-def _load_model(path):
-    import joblib
+def _load_model(args):
+    from .persistence import ModelFileError, open_model
 
-    from .persistence import ModelFileError, load
-    from .tagger import TokenTagger
-
-    if not Path(path).is_file():
-        raise DataError(f"no such model file: {path}")
-    with open(path, "rb") as f:
-        safe_file = f.read(4) == b"PK\x03\x04"  # joblib files start with a pickle opcode
-    if safe_file:
-        try:
-            return load(path)
-        except ModelFileError as exc:
-            raise DataError(str(exc)) from None
     try:
-        model = joblib.load(path)
-    except Exception as exc:  # unpickling raises anything from EOFError to KeyError
-        raise DataError(f"cannot load model {path}: {type(exc).__name__}: {exc}") from None
-    if not isinstance(model, TokenTagger):
-        raise DataError(f"{path} holds a {type(model).__name__}, not a sktag TokenTagger")
-    return model
+        return open_model(args.model, trust_pickle=args.trust_pickle)
+    except ModelFileError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _write_history(tagger, path):
@@ -118,10 +107,11 @@ def _write_history(tagger, path):
             writer.writerow([epoch] + [f"{v:.6g}" for v in values])
 
 
-def _print_evaluation(tagger, X, y, out=sys.stdout):
+def _print_evaluation(tagger, X, y, out=None):
     from .metrics import classification_report, entity_precision_recall_f1, is_bio_tagging
     from .metrics import token_accuracy
 
+    out = sys.stdout if out is None else out  # at call time: tests and callers swap it
     y_pred = tagger.predict(X)
     n_tokens = sum(len(s) for s in X)
     print(f"accuracy: {token_accuracy(y, y_pred):.4f} ({n_tokens:,} tokens, {len(X):,} sentences)",
@@ -206,16 +196,16 @@ def cmd_train(args):
 
 
 def cmd_evaluate(args):
-    tagger = _load_model(args.model)
+    tagger = _load_model(args)
     X, y = _read_corpus(args.test, args)
     _print_evaluation(tagger, X, y)
     return EXIT_OK
 
 
 def cmd_predict(args):
-    from .io import write_conllu, write_iob
+    from .io import read_text, write_conllu, write_iob
 
-    tagger = _load_model(args.model)
+    tagger = _load_model(args)
     source = args.input
     fmt = args.format
     if fmt is None and source != "-":
@@ -224,11 +214,12 @@ def cmd_predict(args):
     if source != "-" and not Path(source).is_file():
         raise DataError(f"no such file: {source}")
     if fmt == "text":
-        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
-        with stream:
-            X = [line.split() for line in stream if line.strip()]
+        if source == "-":
+            source = io.TextIOWrapper(sys.stdin.buffer, encoding=args.encoding,
+                                      errors="surrogateescape")  # named <stdin>
+        X = [line.split() for line in read_text(source, encoding=args.encoding) if line.strip()]
         if not X:
-            raise DataError(f"{'standard input' if source == '-' else source} holds no text")
+            raise DataError(f"{'standard input' if args.input == '-' else source} holds no text")
     else:
         if source == "-":
             raise UsageError("reading CoNLL-U or IOB from standard input needs a file; pass FILE")
@@ -277,6 +268,25 @@ def _require_matplotlib():
 # ----------------------------------------------------------------------
 # argument parsing
 # ----------------------------------------------------------------------
+def _encoding(name):
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+
+
+def _add_model_file_options(parser):
+    parser.add_argument("model", metavar="MODEL",
+                        help="model saved by 'sktag train': a .sktag file (safe), or a joblib "
+                             "file with --trust-pickle")
+    parser.add_argument("--trust-pickle", action="store_true",
+                        help="allow MODEL to be a joblib/pickle file. Unpickling runs any code "
+                             "its writer put in it: only for files you made or trust. A .sktag "
+                             "file is never unpickled.")
+
+
 def _add_format_options(parser, default_format=None):
     group = parser.add_argument_group("input format")
     group.add_argument("--format", choices=_FORMATS if default_format is None else
@@ -290,6 +300,8 @@ def _add_format_options(parser, default_format=None):
                        help="IOB files: column of the token (default: 0)")
     group.add_argument("--tag-col", type=int, default=-1,
                        help="IOB files: column of the tag (default: -1, the last)")
+    group.add_argument("--encoding", default="utf-8", type=_encoding,
+                       help="text encoding of the input files (default: utf-8)")
 
 
 def _add_model_options(parser):
@@ -366,8 +378,7 @@ def build_parser():
     p = sub.add_parser("evaluate", help="score a saved tagger on a labelled file",
                        description="Print token accuracy, accuracy on unseen words, entity "
                                    "P/R/F1 when the tags are BIO, and a per-label report.")
-    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train' (.sktag files are "
-                                                   "safe; load joblib files only if you trust them)")
+    _add_model_file_options(p)
     p.add_argument("test", metavar="TEST", help="labelled file")
     _add_format_options(p)
     p.set_defaults(func=cmd_evaluate)
@@ -378,7 +389,7 @@ def build_parser():
                                    "spaces; blank lines are skipped; output is 'token<TAB>tag' "
                                    "lines, sentences separated by a blank line. CoNLL-U or "
                                    "IOB input is written back in its format with predicted tags.")
-    p.add_argument("model", metavar="MODEL", help="model saved by 'sktag train'")
+    _add_model_file_options(p)
     p.add_argument("input", metavar="FILE", nargs="?", default="-",
                    help="input file, or '-' for standard input (default)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")

@@ -27,8 +27,10 @@ exact file line -- and it keeps sktag free of one more dependency.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -40,6 +42,7 @@ __all__ = [
     "iter_iob",
     "read_conllu",
     "read_iob",
+    "read_text",
     "write_conllu",
     "write_iob",
 ]
@@ -99,20 +102,23 @@ def _column_index(tag: str) -> int:
 
 
 @contextmanager
-def _open_lines(source: Any) -> Iterator[tuple[str, Iterable[str]]]:
+def _open_lines(source: Any, encoding: str = "utf-8") -> Iterator[tuple[str, Iterable[str]]]:
     """Yield ``(name, lines)`` for a path, an open text file or an iterable of lines.
 
-    Paths are opened as UTF-8 with an optional BOM and universal newlines;
-    other sources are used as given and are not closed.
+    Paths are opened in ``encoding`` (UTF-8: with an optional BOM) and
+    universal newlines; bytes that are not valid in it reach
+    :func:`_clean_lines` as lone surrogates (``surrogateescape``), which
+    reports them with their line. Other sources are used as given and are
+    not closed.
     """
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
         if isinstance(name, bytes):
             name = os.fsdecode(name)
-        if name.endswith(".gz"):
-            f = gzip.open(source, "rt", encoding="utf-8-sig", newline=None)
-        else:
-            f = open(source, encoding="utf-8-sig", newline=None)
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"
+        opener = gzip.open if name.endswith(".gz") else open
+        f = opener(source, "rt", encoding=encoding, errors="surrogateescape", newline=None)
         with f:
             yield name, f
         return
@@ -139,9 +145,25 @@ def _clean_lines(name: str, lines: Iterable[str]) -> Iterator[tuple[int, str]]:
                 name, lineno, f"expected a str line, got {type(line).__name__} "
                 "(open the file in text mode)"
             )
+        undecodable = _UNDECODABLE.search(line)
+        if undecodable:
+            raise DataFormatError(name, lineno, _undecodable_message(line, undecodable.start()))
         if lineno == 1 and line.startswith("\ufeff"):
             line = line[1:]
         yield lineno, line.rstrip("\r\n")
+
+
+#: What ``errors="surrogateescape"`` turns undecodable bytes into.
+_UNDECODABLE = re.compile("[\udc80-\udcff]+")
+
+
+def _undecodable_message(line: str, start: int) -> str:
+    run = _UNDECODABLE.match(line, start).group()
+    raw = run.encode("utf-8", "surrogateescape")[:8]
+    return (
+        f"bytes {raw!r} at character {start + 1} cannot be decoded; the file is not in "
+        f"the expected encoding (UTF-8 unless encoding= or --encoding says otherwise)"
+    )
 
 
 def _opened_for_writing(target: Any):
@@ -212,7 +234,9 @@ def _is_skipped_id(word_id: str) -> bool:
 # CoNLL-U
 
 
-def iter_conllu(path: Any, tag: str = "upos") -> Iterator[tuple[list[str], list[str]]]:
+def iter_conllu(
+    path: Any, tag: str = "upos", *, encoding: str = "utf-8"
+) -> Iterator[tuple[list[str], list[str]]]:
     """Stream the sentences of a CoNLL-U file.
 
     Comment lines (starting with ``#``) are skipped, and so are multiword-token
@@ -230,6 +254,10 @@ def iter_conllu(path: Any, tag: str = "upos") -> Iterator[tuple[list[str], list[
     tag : str, default="upos"
         Name of the column holding the labels, case-insensitive: one of
         ``id, form, lemma, upos, xpos, feats, head, deprel, deps, misc``.
+    encoding : str, default="utf-8"
+        Text encoding of a path (ignored for open files and lines). Bytes
+        that are not valid in it raise :class:`DataFormatError` naming the
+        line and the bytes.
 
     Yields
     ------
@@ -259,11 +287,12 @@ def iter_conllu(path: Any, tag: str = "upos") -> Iterator[tuple[list[str], list[
     [(['Hi', 'there'], ['INTJ', 'ADV'])]
     """
     col = _column_index(tag)  # validated now, not at the first next()
-    return _iter_conllu(path, col)
+    codecs.lookup(encoding)  # an unknown encoding: LookupError now
+    return _iter_conllu(path, col, encoding)
 
 
-def _iter_conllu(source: Any, col: int) -> Iterator[tuple[list[str], list[str]]]:
-    with _open_lines(source) as (name, lines):
+def _iter_conllu(source: Any, col: int, encoding: str) -> Iterator[tuple[list[str], list[str]]]:
+    with _open_lines(source, encoding) as (name, lines):
         tokens: list[str] = []
         labels: list[str] = []
         for lineno, line in _clean_lines(name, lines):
@@ -291,7 +320,9 @@ def _iter_conllu(source: Any, col: int) -> Iterator[tuple[list[str], list[str]]]
             yield tokens, labels
 
 
-def read_conllu(path: Any, tag: str = "upos") -> tuple[list[list[str]], list[list[str]]]:
+def read_conllu(
+    path: Any, tag: str = "upos", *, encoding: str = "utf-8"
+) -> tuple[list[list[str]], list[list[str]]]:
     """Read a CoNLL-U file into tokens and labels.
 
     Parameters
@@ -301,6 +332,8 @@ def read_conllu(path: Any, tag: str = "upos") -> tuple[list[list[str]], list[lis
     tag : str, default="upos"
         Name of the label column, case-insensitive (``"upos"``, ``"xpos"``,
         ``"deprel"``, ... any of the ten CoNLL-U columns).
+    encoding : str, default="utf-8"
+        Text encoding of a path; see :func:`iter_conllu`.
 
     Returns
     -------
@@ -324,7 +357,7 @@ def read_conllu(path: Any, tag: str = "upos") -> tuple[list[list[str]], list[lis
     """
     X: list[list[str]] = []
     y: list[list[str]] = []
-    for tokens, labels in iter_conllu(path, tag=tag):
+    for tokens, labels in iter_conllu(path, tag=tag, encoding=encoding):
         X.append(tokens)
         y.append(labels)
     return X, y
@@ -400,6 +433,7 @@ def iter_iob(
     sep: str | None = None,
     *,
     comment_prefix: str | None = "#",
+    encoding: str = "utf-8",
 ) -> Iterator[tuple[list[str], list[str]]]:
     """Stream the sentences of an IOB / CoNLL-2003 style column file.
 
@@ -426,6 +460,10 @@ def iter_iob(
         Lines starting with this string are comments when they come before
         the first token of a sentence (where CoNLL-U / UNER put them); a
         ``#`` line inside a sentence is a token.  ``None`` disables comments.
+    encoding : str, default="utf-8"
+        Text encoding of a path (ignored for open files and lines). Bytes
+        that are not valid in it raise :class:`DataFormatError` naming the
+        line and the bytes.
 
     Yields
     ------
@@ -456,11 +494,12 @@ def iter_iob(
             raise TypeError(f"{what} must be an int, got {type(value).__name__}")
     if sep is not None and (not isinstance(sep, str) or sep == ""):
         raise ValueError(f"sep must be None or a non-empty str, got {sep!r}")
-    return _iter_iob(path, token_col, tag_col, sep, comment_prefix)
+    codecs.lookup(encoding)  # an unknown encoding: LookupError now
+    return _iter_iob(path, token_col, tag_col, sep, comment_prefix, encoding)
 
 
-def _iter_iob(source, token_col, tag_col, sep, comment_prefix):
-    with _open_lines(source) as (name, lines):
+def _iter_iob(source, token_col, tag_col, sep, comment_prefix, encoding):
+    with _open_lines(source, encoding) as (name, lines):
         tokens: list[str] = []
         labels: list[str] = []
         n_cols: int | None = None  # column count fixed by the first token line
@@ -511,6 +550,7 @@ def read_iob(
     sep: str | None = None,
     *,
     comment_prefix: str | None = "#",
+    encoding: str = "utf-8",
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Read an IOB / CoNLL-2003 style column file into tokens and labels.
 
@@ -528,6 +568,10 @@ def read_iob(
     comment_prefix : str or None, default="#"
         Prefix of comment lines at the start of a sentence; ``None``
         disables comments.
+    encoding : str, default="utf-8"
+        Text encoding of a path (ignored for open files and lines). Bytes
+        that are not valid in it raise :class:`DataFormatError` naming the
+        line and the bytes.
 
     Returns
     -------
@@ -549,11 +593,45 @@ def read_iob(
     X: list[list[str]] = []
     y: list[list[str]] = []
     for tokens, labels in iter_iob(
-        path, token_col=token_col, tag_col=tag_col, sep=sep, comment_prefix=comment_prefix
+        path, token_col=token_col, tag_col=tag_col, sep=sep, comment_prefix=comment_prefix,
+        encoding=encoding,
     ):
         X.append(tokens)
         y.append(labels)
     return X, y
+
+
+def read_text(path: Any, *, encoding: str = "utf-8") -> list[str]:
+    """Read plain text, one sentence per line.
+
+    Parameters
+    ----------
+    path : str, os.PathLike, text file object or iterable of str
+        The text; a path is opened as in :func:`iter_conllu` (``.gz``
+        included). A stream opened with ``errors="surrogateescape"`` gets
+        the same check of its bytes.
+    encoding : str, default="utf-8"
+        Text encoding of a path.
+
+    Returns
+    -------
+    lines : list of str
+        Every line without its line ending, blank lines included.
+
+    Raises
+    ------
+    DataFormatError
+        Bytes that are not valid in ``encoding``; the message names the
+        line and the bytes.
+
+    Examples
+    --------
+    >>> read_text(["The cat sat .\\n", "\\n", "It ran .\\n"])
+    ['The cat sat .', '', 'It ran .']
+    """
+    codecs.lookup(encoding)
+    with _open_lines(path, encoding) as (name, lines):
+        return [line for _, line in _clean_lines(name, lines)]
 
 
 def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> None:

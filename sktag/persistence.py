@@ -33,11 +33,13 @@ import numpy as np
 
 from . import __version__
 
-__all__ = ["FORMAT_VERSION", "ModelFileError", "load", "save"]
+__all__ = ["FORMAT_VERSION", "MODEL_SUFFIX", "ModelFileError", "load", "open_model", "save"]
 
 #: Version of the file layout this sktag writes; :func:`load` reads this and older.
 FORMAT_VERSION = 1
 _FORMAT_NAME = "sktag.TokenTagger"
+#: The file name ending of safe model files; such a file is never unpickled.
+MODEL_SUFFIX = ".sktag"
 _HEADER = "sktag.json"
 _WEIGHTS = "model.keras"
 _MAX_HEADER_BYTES = 1 << 30  # a vocabulary of millions of words still fits
@@ -355,22 +357,88 @@ def _check_magic(path):
     ``zipfile`` finds an archive by its *last* bytes, and a joblib file of a
     tagger ends with one (scikeras pickles the Keras model as a .keras zip).
     """
+    kind = _file_kind(path)
+    if kind == "zip":
+        return
+    never = f"sktag never unpickles a {MODEL_SUFFIX} file, whoever wrote it."
+    trust = ("Unpickling runs whatever code its writer put in it, so sktag.load never does; "
+             "if you trust whoever wrote it, load it with joblib.load (sktag commands: "
+             "--trust-pickle).")
+    if kind == "pickle" and path.suffix == MODEL_SUFFIX:
+        raise ModelFileError(
+            f"{path} is named {MODEL_SUFFIX} but holds a pickle, not an sktag model file; "
+            f"{never}"
+        )
+    if kind == "pickle":
+        raise ModelFileError(f"{path} is a pickle (joblib) file, not an sktag model file. {trust}")
+    damaged = (f"{path} is not an sktag model file, or it is truncated or corrupted "
+               f"(it does not start like a zip archive).")
+    if path.suffix == MODEL_SUFFIX:
+        raise ModelFileError(f"{damaged} {never}")
+    raise ModelFileError(f"{damaged} If it is a joblib or pickle file: {trust}")
+
+
+def _file_kind(path):
+    """``"zip"``, ``"pickle"`` or ``"other"``, from the first bytes of ``path``."""
     try:
         with open(path, "rb") as f:
             magic = f.read(4)
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot read the file ({exc}).") from None
     if magic in (b"PK\x03\x04", b"PK\x05\x06"):  # a zip, or an empty zip
-        return
-    if magic[:1] == b"\x80":
+        return "zip"
+    # Protocol 2+ pickles start with PROTO (0x80); joblib's compressed files with
+    # a zlib, gzip, bz2, xz or lz4 header.
+    if magic[:1] == b"\x80" or magic[:2] in (b"\x78\x01", b"\x78\x5e", b"\x78\x9c",
+                                              b"\x78\xda", b"\x1f\x8b", b"BZ") \
+            or magic in (b"\xfd7zX", b"\x04\x22\x4d\x18"):
+        return "pickle"
+    return "other"
+
+
+def open_model(path, *, trust_pickle=False):
+    """The tagger in ``path``: a safe model file or, only when trusted, a pickle.
+
+    The one rule of which model files may run code, used by every ``sktag``
+    command that reads a model. A file that is a zip archive is read as a
+    safe model file (:func:`load`). Anything else is unpickled (with
+    :func:`joblib.load`) only when ``trust_pickle`` is True *and* its name
+    does not end with ``.sktag``: a ``.sktag`` file is never unpickled.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.sktag`` file, or a joblib file written by ``joblib.dump``.
+    trust_pickle : bool, default=False
+        Allow unpickling, which runs any code the file's writer put in it.
+
+    Returns
+    -------
+    tagger : TokenTagger
+
+    Raises
+    ------
+    ModelFileError
+        A missing, damaged or untrusted file, or a pickle that is not a
+        TokenTagger.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file.")
+    if not trust_pickle or path.suffix == MODEL_SUFFIX or _file_kind(path) == "zip":
+        return load(path)
+    import joblib
+
+    from .tagger import TokenTagger
+
+    try:
+        tagger = joblib.load(path)
+    except Exception as exc:  # unpickling raises anything from EOFError to KeyError
         raise ModelFileError(
-            f"{path} is a pickle (joblib) file, not an sktag model file; load it with "
-            f"joblib.load, and only if you trust whoever wrote it."
-        )
-    raise ModelFileError(
-        f"{path} is not an sktag model file, or it is truncated or corrupted "
-        f"(it does not start like a zip archive)."
-    )
+            f"cannot load model {path}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(tagger, TokenTagger):
+        raise ModelFileError(f"{path} holds a {type(tagger).__name__}, not a sktag TokenTagger.")
+    return tagger
 
 
 def _read_header(path, raw):

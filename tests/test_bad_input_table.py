@@ -10,10 +10,12 @@ from sklearn.exceptions import NotFittedError
 
 import sktag
 from sktag import TokenTagger
+from sktag.io import DataFormatError
 from sktag.persistence import ModelFileError
 
 PAGE = Path(__file__).parent.parent / "docs" / "bad_input.md"
-ERRORS = {cls.__name__: cls for cls in (ValueError, TypeError, NotFittedError, ModelFileError)}
+ERRORS = {cls.__name__: cls for cls in (ValueError, TypeError, NotFittedError, ModelFileError,
+                                         DataFormatError)}
 
 
 def _rows():
@@ -46,6 +48,9 @@ def namespace(tmp_path_factory):
     directory = tmp_path_factory.mktemp("bad_input")
     (directory / "model.sktag").write_bytes(b"not a model")
     joblib.dump(fitted, directory / "model.joblib")
+    joblib.dump({"a": "pickle"}, directory / "evil.sktag")
+    (directory / "latin1.conllu").write_bytes(
+        "1\tcaf\u00e9\t_\tNOUN\t_\t_\t0\troot\t_\t_\n\n".encode("latin-1"))
     return {"TokenTagger": TokenTagger, "np": np, "sktag": sktag, "fitted": fitted,
             "directory": directory}
 

@@ -75,7 +75,7 @@ def test_train_writes_model_history_and_plot(trained, corpus):
 
 def test_evaluate_prints_accuracy_and_report(trained, corpus):
     _, model = trained
-    result = run("evaluate", model, corpus / "dev.conllu")
+    result = run("evaluate", model, corpus / "dev.conllu", "--trust-pickle")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("accuracy: 1.0000 (14 tokens, 4 sentences)")
     assert "명사" in result.stdout and "precision" in result.stdout
@@ -85,20 +85,20 @@ def test_evaluate_bio_tags_prints_entity_scores(corpus, tmp_path):
     model = tmp_path / "ner.joblib"
     assert run("train", corpus / "ner.iob2", "-o", model, "--epochs", 20,
                "--learning-rate", 0.05, "--quiet").returncode == 0
-    result = run("evaluate", model, corpus / "ner.iob2")
+    result = run("evaluate", model, corpus / "ner.iob2", "--trust-pickle")
     assert result.returncode == 0, result.stderr
     assert "entities: precision 1.0000  recall 1.0000  F1 1.0000" in result.stdout
 
 
 def test_predict_text_from_stdin_and_conllu_file(trained, corpus, tmp_path):
     _, model = trained
-    result = run("predict", model, "-", stdin="당신은 수학 선생님 입니다\n\n나는 학생 입니다\n")
+    result = run("predict", model, "-", "--trust-pickle", stdin="당신은 수학 선생님 입니다\n\n나는 학생 입니다\n")
     assert result.returncode == 0, result.stderr
     blocks = result.stdout.strip().split("\n\n")
     assert blocks[0].splitlines() == ["당신은\t기타", "수학\t명사", "선생님\t명사", "입니다\t기타"]
     assert len(blocks) == 2
     out = tmp_path / "pred.conllu"
-    result = run("predict", model, corpus / "dev.conllu", "-o", out)
+    result = run("predict", model, corpus / "dev.conllu", "-o", out, "--trust-pickle")
     assert result.returncode == 0, result.stderr
     X, y = read_conllu(out)
     assert X == read_conllu(corpus / "dev.conllu")[0]
@@ -125,7 +125,7 @@ def test_user_errors_give_one_line_and_exit_code(corpus, tmp_path, capsys):
 
     junk = tmp_path / "junk.joblib"
     junk.write_bytes(b"not a model")
-    assert main(["evaluate", str(junk), str(corpus / "dev.conllu")]) == 1
+    assert main(["evaluate", str(junk), str(corpus / "dev.conllu"), "--trust-pickle"]) == 1
     assert capsys.readouterr().err.startswith(f"sktag: error: cannot load model {junk}")
 
 

@@ -1,0 +1,109 @@
+"""Hostile model files: a pickle planted where a model is expected never runs.
+
+Every entry point that takes a model path is tried with a pickle whose
+``__reduce__`` would create a marker file when unpickled: ``sktag.load``,
+``open_model`` with and without ``trust_pickle``, and each ``sktag``
+command that reads a model, with and without ``--trust-pickle``.
+"""
+
+import pickle
+
+import joblib
+import pytest
+
+import sktag
+from sktag.cli import main
+from sktag.io import write_conllu
+from sktag.persistence import ModelFileError, open_model
+
+
+class _Payload:
+    """Unpickling this calls ``open(marker, "w")``: it creates the marker file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _plant(path, marker, how):
+    if how == "pickle":
+        path.write_bytes(pickle.dumps(_Payload(marker), protocol=4))
+    elif how == "pickle0":  # protocol 0 starts with an opcode, not PROTO
+        path.write_bytes(pickle.dumps(_Payload(marker), protocol=0))
+    else:  # joblib, compressed: starts with a zlib header
+        joblib.dump(_Payload(marker), path, compress=3)
+    return path
+
+
+HOW = ["pickle", "pickle0", "joblib-compressed"]
+
+
+@pytest.fixture
+def dev(tmp_path):
+    path = tmp_path / "dev.conllu"
+    write_conllu(path, [["a", "b"]], [["N", "V"]])
+    return path
+
+
+def test_the_payload_really_runs_when_unpickled(tmp_path):
+    """The check of the check: the planted file does create the marker."""
+    marker = tmp_path / "ran"
+    joblib.load(_plant(tmp_path / "evil.joblib", marker, "joblib-compressed"))
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("name", ["evil.sktag", "evil.joblib", "evil"])
+def test_sktag_load_never_unpickles(tmp_path, how, name):
+    marker = tmp_path / "ran"
+    path = _plant(tmp_path / name, marker, how)
+    with pytest.raises(ModelFileError):
+        sktag.load(path)
+    with pytest.raises(ModelFileError):
+        open_model(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_sktag_name_is_never_unpickled_even_when_trusted(tmp_path, how):
+    marker = tmp_path / "ran"
+    path = _plant(tmp_path / "evil.sktag", marker, how)
+    with pytest.raises(ModelFileError, match="never unpickles a .sktag file"):
+        open_model(path, trust_pickle=True)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+def test_cli_commands_never_unpickle_untrusted_files(tmp_path, dev, capsys, how, command):
+    marker = tmp_path / "ran"
+    for name in ("evil.sktag", "evil.joblib"):
+        path = _plant(tmp_path / name, marker, how)
+        assert main([command, str(path), str(dev)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"sktag: error: {path}") and err.count("\n") == 1
+        if name == "evil.joblib":
+            assert "--trust-pickle" in err
+    # --trust-pickle never applies to a .sktag name.
+    path = _plant(tmp_path / "evil.sktag", marker, how)
+    assert main([command, str(path), str(dev), "--trust-pickle"]) == 1
+    assert "never unpickles" in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_trust_pickle_loads_a_real_joblib_tagger_and_rejects_other_objects(tmp_path, dev,
+                                                                           capsys):
+    from sktag import TokenTagger
+
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit([["a", "b"]] * 2,
+                                                                  [["N", "V"]] * 2)
+    path = tmp_path / "tagger.joblib"
+    joblib.dump(tagger, path)
+    assert open_model(path, trust_pickle=True).predict([["a"]]) == tagger.predict([["a"]])
+    assert main(["evaluate", str(path), str(dev), "--trust-pickle"]) == 0
+    assert capsys.readouterr().out.startswith("accuracy: ")
+    joblib.dump({"not": "a tagger"}, path)
+    with pytest.raises(ModelFileError, match="holds a dict, not a sktag TokenTagger"):
+        open_model(path, trust_pickle=True)
