@@ -1,0 +1,645 @@
+"""ONNX graphs of sktag's Keras models, built from their fitted weights.
+
+The graphs compute what :func:`sktag.models.build_model`'s models compute at
+inference, the way skl2onnx converters build a graph from an estimator's
+fitted parameters: node by node, with :mod:`onnx.helper`, from the arrays of
+:func:`keras_weights` and the structure of a :class:`GraphSpec`. Nothing here
+traces or exports a Keras model, and this module imports neither Keras nor
+TensorFlow: a graph can be rebuilt from saved weights alone.
+
+Three graphs, which share the code that emits their nodes:
+
+:func:`build_char_encoder`
+    ``char_ids`` int64 ``(n_tokens, max_chars)`` -> ``char_features`` float32
+    ``(n_tokens, n_features)``, the ``char_encoder`` of a model with
+    characters, to run once per distinct token.
+:func:`build_word_tagger`
+    ``token_ids`` int64 ``(batch, length)`` (and, with characters,
+    ``token_chars`` float32 ``(batch, length, n_features)``) ->
+    ``probabilities`` float32 ``(batch, length, n_classes)``.
+:func:`build_tagger`
+    The whole model in one graph, for export: ``token_ids`` (and, with
+    characters, ``char_ids`` int64 ``(batch, length, max_chars)``) ->
+    ``probabilities``.
+
+Inference semantics reproduced (training-only layers are the identity):
+
+* ``WordDropout`` and ``Dropout`` do nothing; ``TokenMask`` is
+  ``token_ids != 0``.
+* Characters: the ``char_embedding`` row of every character id, padding id 0
+  included (Keras does not mask it), a width-3 ``"same"`` convolution with
+  ReLU over the characters, the maximum over all ``max_chars`` positions;
+  then the embeddings of the first ``n_affix`` ids and of the last
+  ``n_affix`` nonzero positions (0 where the token is shorter, see
+  ``AffixChars``), flattened; then, with a class table, the classes of the
+  first character and their maximum over the characters. Concatenated in
+  that order.
+* ``conv``: before each width-3 ``"same"`` convolution (ReLU) the padding
+  positions are zeroed.
+* ``bilstm``: each layer is an ONNX ``LSTM`` with ``direction="bidirectional"``
+  whose ``sequence_lens`` is the number of nonzero token ids of each row,
+  which is what the Keras mask does when the real tokens are a left-aligned
+  prefix of the row (padding id 0 on the right), as sktag writes batches.
+  The outputs of both directions are concatenated, forward first. A 0 id
+  inside a sentence would end it here, where Keras would skip that one step.
+  The LSTM outputs past a sentence's end are 0, as Keras 3's are; only the
+  real tokens' probabilities are meaningful, though, here as in Keras.
+
+Empty batches (0 sentences, or a length of 0) give empty probabilities:
+the graphs add one padding position or sentence where onnxruntime's ``Conv``
+and ``LSTM`` kernels would fail or crash on them, and slice it off again.
+
+All floats are float32 and all ids int64; the graphs use opset
+:data:`OPSET` with symbolic ``batch``, ``length`` and ``n_tokens`` dimensions,
+and only the operators in :data:`ALLOWED_OPS`.
+"""
+
+import json
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+from . import __version__
+
+__all__ = [
+    "ALLOWED_OPS",
+    "IR_VERSION",
+    "OPSET",
+    "GraphSpec",
+    "build_char_encoder",
+    "build_tagger",
+    "build_word_tagger",
+    "keras_weights",
+    "spec_from_keras",
+]
+
+#: The ONNX operator set the graphs import (default domain only).
+OPSET = 17
+
+#: The IR version the graphs declare: the one of :data:`OPSET`, so that runtimes
+#: older than the installed :mod:`onnx` package still load them.
+IR_VERSION = 8
+
+#: Every operator type the builders can emit; a graph with any other is not theirs.
+ALLOWED_OPS = frozenset({
+    "Add", "Cast", "Concat", "Conv", "Equal", "Flatten", "Gather", "GatherElements",
+    "LSTM", "Less", "MatMul", "Max", "Mul", "Not", "Pad", "ReduceMax", "ReduceSum", "Relu",
+    "Reshape", "Shape", "Slice", "Softmax", "Transpose", "Unsqueeze", "Where",
+})
+
+_ENCODERS = ("dense", "conv", "bilstm")  # sktag.models.ENCODERS, without importing Keras
+
+# Keras's LSTM kernels hold the gates' blocks in the order i, f, c, o; ONNX's in i, o, f, c.
+_KERAS_TO_ONNX_GATES = (0, 3, 1, 2)
+
+# The names of the layers of build_model's models; _CONTEXT_LAYERS are numbered from 0.
+_KNOWN_LAYERS = frozenset({
+    "token_ids", "char_ids", "token_chars", "char_encoder", "word_tagger",
+    "char_embedding", "char_conv", "char_pool", "char_cnn", "affix_chars", "affix_features",
+    "char_classes", "char_features", "word_dropout", "embedding", "word_and_chars",
+    "token_mask", "feature_dropout", "tagger",
+})
+_CONTEXT_LAYERS = ("conv_", "zero_padding_", "bilstm_", "dropout_")
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    """The structure of a tagger's model: what the weights alone do not say.
+
+    Parameters
+    ----------
+    encoder : {"dense", "conv", "bilstm"}
+        The model's context encoder (``build_model``'s ``encoder``).
+    n_layers : int, default=1
+        Number of context layers; ignored, as by ``build_model``, when
+        ``encoder="dense"``.
+    char : bool, default=False
+        Whether the model has the character encoder.
+    max_chars : int, default=20
+        Width of each token's row of character ids (with ``char``).
+    n_affix : int, default=3
+        Characters taken from each end of a token (``AffixChars``); 0 for none.
+    char_classes : bool, default=False
+        Whether the character features end with ``CharClasses``.
+    """
+
+    encoder: str
+    n_layers: int = 1
+    char: bool = False
+    max_chars: int = 20
+    n_affix: int = 3
+    char_classes: bool = False
+
+    def __post_init__(self):
+        if self.encoder not in _ENCODERS:
+            raise ValueError(f"encoder must be one of {_ENCODERS}, got {self.encoder!r}.")
+        for field, low in (("n_layers", 0), ("max_chars", 1), ("n_affix", 0)):
+            value = getattr(self, field)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{field} must be an int >= {low}, got {value!r}.")
+        if self.char and self.n_affix > self.max_chars:
+            raise ValueError(
+                f"n_affix ({self.n_affix}) cannot exceed max_chars ({self.max_chars})."
+            )
+
+    @property
+    def n_context_layers(self):
+        """Number of context layers the graph has: 0 for ``"dense"``."""
+        return 0 if self.encoder == "dense" else int(self.n_layers)
+
+
+# ---------------------------------------------------------------------------
+# Reading a Keras model (duck-typed: no Keras import)
+# ---------------------------------------------------------------------------
+
+def _leaf_layers(model):
+    """The layers of ``model`` and, recursively, of the models nested in it."""
+    for layer in model.layers:
+        if getattr(layer, "layers", None) is not None:  # a nested model
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
+def keras_weights(model):
+    """The weights of every layer of a Keras model, nested models included.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model of :func:`sktag.models.build_model` (anything with
+        ``layers``, whose layers have ``name`` and ``get_weights()``).
+
+    Returns
+    -------
+    weights : dict of str to list of ndarray
+        Layer name -> ``layer.get_weights()``, for the layers that have
+        weights. A nested model contributes its layers, not itself.
+
+    Raises
+    ------
+    ValueError
+        Two layers with weights have one name.
+    """
+    weights = {}
+    for layer in _leaf_layers(model):
+        arrays = [np.asarray(w) for w in layer.get_weights()]
+        if not arrays:
+            continue
+        if layer.name in weights:
+            raise ValueError(f"Two layers with weights are called {layer.name!r}.")
+        weights[layer.name] = arrays
+    return weights
+
+
+def _context_prefix(name):
+    for prefix in _CONTEXT_LAYERS:
+        if name.startswith(prefix) and name[len(prefix):].isdigit():
+            return prefix, int(name[len(prefix):])
+    return None, None
+
+
+def spec_from_keras(model):
+    """The :class:`GraphSpec` of a model of :func:`sktag.models.build_model`.
+
+    Parameters
+    ----------
+    model : keras.Model
+
+    Returns
+    -------
+    spec : GraphSpec
+        For ``"dense"``, ``n_layers`` is 0.
+
+    Raises
+    ------
+    ValueError
+        The model has a layer that ``build_model`` does not make, or its
+        context layers are not numbered 0, 1, ...: its graph would not compute
+        what the model does.
+    """
+    layers = {}
+    context = {"conv_": set(), "bilstm_": set()}
+    for layer in _leaf_layers(model):
+        prefix, index = _context_prefix(layer.name)
+        if layer.name not in _KNOWN_LAYERS and prefix is None:
+            raise ValueError(f"Layer {layer.name!r} is not one sktag's models have.")
+        if prefix in context:
+            context[prefix].add(index)
+        layers[layer.name] = layer
+    if context["conv_"] and context["bilstm_"]:
+        raise ValueError("The model has both convolution and LSTM context layers.")
+    encoder = "conv" if context["conv_"] else "bilstm" if context["bilstm_"] else "dense"
+    indices = context.get(encoder + "_", set())
+    if indices != set(range(len(indices))):
+        raise ValueError(f"The {encoder} layers are not numbered 0 to {len(indices) - 1}.")
+    char = "char_embedding" in layers
+    max_chars, n_affix = 20, 3
+    if char:
+        pool = layers.get("char_pool")
+        if pool is None:
+            raise ValueError("The model has a char_embedding but no char_pool.")
+        max_chars = int(pool.pool_size[-1])
+        affix = layers.get("affix_chars")
+        n_affix = int(affix.n) if affix is not None else 0
+    return GraphSpec(
+        encoder=encoder, n_layers=len(indices), char=char, max_chars=max_chars,
+        n_affix=n_affix, char_classes=char and "char_classes" in layers,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Building graphs
+# ---------------------------------------------------------------------------
+
+class _Graph:
+    """Nodes and initializers of a graph under construction, with fresh names."""
+
+    def __init__(self):
+        self.nodes = []
+        self.initializers = []
+        self._used = set()
+        self._constants = {}
+
+    def name(self, hint):
+        name, i = hint, 1
+        while name in self._used:
+            i += 1
+            name = f"{hint}_{i}"
+        self._used.add(name)
+        return name
+
+    def const(self, hint, value, dtype=np.float32):
+        """An initializer holding ``value`` (one per hint and value); returns its name."""
+        array = np.asarray(value, dtype=dtype)
+        key = (hint, array.dtype.str, array.shape, array.tobytes())
+        if key not in self._constants:
+            self._constants[key] = name = self.name(hint)
+            self.initializers.append(numpy_helper.from_array(array, name))
+        return self._constants[key]
+
+    def op(self, op_type, *inputs, hint=None, **attributes):
+        """Append one node with one output; returns the output's name."""
+        assert op_type in ALLOWED_OPS, op_type
+        output = self.name(hint or op_type.lower())
+        self.nodes.append(helper.make_node(
+            op_type, list(inputs), [output], name=self.name(f"{op_type}_{len(self.nodes)}"),
+            **attributes,
+        ))
+        return output
+
+    def model(self, graph_name, doc, inputs, outputs, spec, role):
+        graph = helper.make_graph(
+            self.nodes, graph_name, inputs, outputs, initializer=self.initializers,
+            doc_string=doc,
+        )
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
+            producer_name="sktag", producer_version=__version__, doc_string=doc,
+        )
+        helper.set_model_props(model, {"sktag.graph": role, "sktag.spec": json.dumps(asdict(spec))})
+        return model
+
+
+def _layer(weights, name, count):
+    """The ``count`` weight arrays of layer ``name``, as float32."""
+    arrays = weights.get(name)
+    if arrays is None:
+        raise ValueError(f"No weights for layer {name!r}.")
+    if len(arrays) != count:
+        raise ValueError(f"Layer {name!r} has {len(arrays)} weight arrays, expected {count}.")
+    return [np.asarray(a, dtype=np.float32) for a in arrays]
+
+
+def _expect(array, shape, what):
+    """Check ``array.shape`` against ``shape`` (None matches any size)."""
+    if len(array.shape) != len(shape) or any(
+        want is not None and got != want for got, want in zip(array.shape, shape)
+    ):
+        raise ValueError(f"{what} has shape {array.shape}, expected {shape}.")
+
+
+def _not_padding(g, ids, to):
+    """``ids != 0`` as type ``to``."""
+    zero = g.const("zero", 0, np.int64)
+    return g.op("Cast", g.op("Not", g.op("Equal", ids, zero)), to=to, hint="not_padding")
+
+
+def _emit_char_features(g, spec, weights, char_ids):
+    """Append the character encoder; ``char_ids`` is int64 ``(N, max_chars)``.
+
+    Returns the name of the float32 ``(N, n_features)`` features and
+    ``n_features``.
+    """
+    (table,) = _layer(weights, "char_embedding", 1)
+    _expect(table, (None, None), "char_embedding")
+    n_chars, char_dim = table.shape
+    kernel, bias = _layer(weights, "char_conv", 2)
+    _expect(kernel, (1, 3, char_dim, None), "char_conv kernel")
+    filters = kernel.shape[-1]
+    _expect(bias, (filters,), "char_conv bias")
+
+    embeddings = g.const("char_embedding.embeddings", table)
+    x = g.op("Gather", embeddings, char_ids, axis=0, hint="char_vectors")  # (N, M, D)
+    x = g.op("Transpose", x, perm=[0, 2, 1])  # (N, D, M)
+    x = g.op(
+        "Conv", x, g.const("char_conv.kernel", kernel[0].transpose(2, 1, 0)),
+        g.const("char_conv.bias", bias), kernel_shape=[3], pads=[1, 1], hint="char_conv",
+    )
+    x = g.op("Relu", x)
+    parts = [g.op("ReduceMax", x, axes=[2], keepdims=0, hint="char_cnn")]  # (N, F)
+    width = filters
+
+    n = spec.n_affix
+    if n:
+        zero = g.const("zero", 0, np.int64)
+        lengths = g.op(
+            "ReduceSum", _not_padding(g, char_ids, TensorProto.INT64),
+            g.const("last_axis", [1], np.int64), keepdims=1, hint="n_chars",
+        )  # (N, 1)
+        positions = g.op("Add", lengths, g.const("suffix_offsets", np.arange(n) - n, np.int64))
+        suffix = g.op("GatherElements", char_ids, g.op("Max", positions, zero), axis=1)
+        suffix = g.op("Where", g.op("Less", positions, zero), zero, suffix, hint="suffix_ids")
+        prefix = g.op(
+            "Slice", char_ids, g.const("prefix_start", [0], np.int64),
+            g.const("prefix_end", [n], np.int64), g.const("last_axis", [1], np.int64),
+            hint="prefix_ids",
+        )
+        affixes = g.op("Concat", prefix, suffix, axis=1, hint="affix_chars")  # (N, 2n)
+        affixes = g.op("Gather", embeddings, affixes, axis=0)  # (N, 2n, D)
+        parts.append(g.op("Flatten", affixes, axis=1, hint="affix_features"))
+        width += 2 * n * char_dim
+
+    if spec.char_classes:
+        (classes_table,) = _layer(weights, "char_classes", 1)
+        _expect(classes_table, (n_chars, None), "char_classes table")
+        classes = g.op(
+            "Gather", g.const("char_classes.table", classes_table), char_ids, axis=0,
+            hint="classes",
+        )  # (N, M, C)
+        first = g.op("Gather", classes, g.const("first", 0, np.int64), axis=1, hint="first_class")
+        parts += [first, g.op("ReduceMax", classes, axes=[1], keepdims=0, hint="any_class")]
+        width += 2 * classes_table.shape[1]
+
+    if len(parts) == 1:
+        return parts[0], width
+    return g.op("Concat", *parts, axis=1, hint="char_features"), width
+
+
+def _lstm_block(array, units):
+    """Keras gate blocks (i, f, c, o) along axis 0 -> ONNX's (i, o, f, c)."""
+    blocks = [array[k * units:(k + 1) * units] for k in range(4)]
+    return np.concatenate([blocks[k] for k in _KERAS_TO_ONNX_GATES])
+
+
+def _emit_word_tagger(g, spec, weights, token_ids, token_chars=None, n_char_features=0):
+    """Append the word tagger; ``token_ids`` int64 ``(batch, length)``, ``token_chars``
+    float32 ``(batch, length, n_char_features)`` or None.
+
+    Returns the name of the probabilities and the number of classes.
+    """
+    (table,) = _layer(weights, "embedding", 1)
+    _expect(table, (None, None), "embedding")
+    x = g.op(
+        "Gather", g.const("embedding.embeddings", table), token_ids, axis=0, hint="word_vectors"
+    )
+    width = table.shape[1] + n_char_features
+    if token_chars is not None:
+        x = g.op("Concat", x, token_chars, axis=2, hint="word_and_chars")
+
+    if spec.encoder == "conv" and spec.n_context_layers:
+        mask = g.op(
+            "Unsqueeze", _not_padding(g, token_ids, TensorProto.FLOAT),
+            g.const("channel_axis", [1], np.int64), hint="token_mask",
+        )  # (B, 1, L)
+        # One more padding position: onnxruntime's Conv rejects length 0, and
+        # zeroed padding changes nothing (the same as the convolution's border).
+        x = g.op("Transpose", x, perm=[0, 2, 1])  # (B, C, L)
+        x = g.op("Pad", x, g.const("pad_length", [0, 0, 0, 0, 0, 1], np.int64))
+        mask = g.op("Pad", mask, g.const("pad_length", [0, 0, 0, 0, 0, 1], np.int64))
+        for i in range(spec.n_context_layers):
+            kernel, bias = _layer(weights, f"conv_{i}", 2)
+            _expect(kernel, (3, width, None), f"conv_{i} kernel")
+            width = kernel.shape[-1]
+            _expect(bias, (width,), f"conv_{i} bias")
+            x = g.op("Mul", x, mask, hint=f"zero_padding_{i}")
+            x = g.op(
+                "Conv", x, g.const(f"conv_{i}.kernel", kernel.transpose(2, 1, 0)),
+                g.const(f"conv_{i}.bias", bias), kernel_shape=[3], pads=[1, 1], hint=f"conv_{i}",
+            )
+            x = g.op("Relu", x)
+        x = g.op("Slice", x, g.const("start", [0], np.int64), g.const("drop_last", [-1], np.int64),
+                 g.const("length_axis", [2], np.int64))
+        x = g.op("Transpose", x, perm=[0, 2, 1])  # (B, L, H)
+
+    elif spec.encoder == "bilstm" and spec.n_context_layers:
+        lengths = g.op(
+            "ReduceSum", _not_padding(g, token_ids, TensorProto.INT64),
+            g.const("length_axis", [1], np.int64), keepdims=0,
+        )
+        lengths = g.op("Cast", lengths, to=TensorProto.INT32, hint="sequence_lens")  # (B,)
+        # One more, empty, sentence: onnxruntime's LSTM crashes on a batch of 0.
+        lengths = g.op("Pad", lengths, g.const("pad_batch", [0, 1], np.int64))
+        x = g.op("Transpose", x, perm=[1, 0, 2])  # (L, B, C): ONNX LSTM's layout 0
+        x = g.op("Pad", x, g.const("pad_batch", [0, 0, 0, 0, 1, 0], np.int64))
+        length_batch = g.op("Shape", x, start=0, end=2, hint="length_batch")
+        for i in range(spec.n_context_layers):
+            arrays = _layer(weights, f"bilstm_{i}", 6)
+            _expect(arrays[1], (None, None), f"bilstm_{i} forward recurrent kernel")
+            units = arrays[1].shape[0]
+            for direction, (kernel, recurrent, bias) in zip(
+                ("forward", "backward"), (arrays[:3], arrays[3:])
+            ):
+                _expect(kernel, (width, 4 * units), f"bilstm_{i} {direction} kernel")
+                _expect(recurrent, (units, 4 * units), f"bilstm_{i} {direction} recurrent kernel")
+                _expect(bias, (4 * units,), f"bilstm_{i} {direction} bias")
+            directions = (arrays[:3], arrays[3:])
+            w = np.stack([_lstm_block(k.T, units) for k, _, _ in directions])
+            r = np.stack([_lstm_block(rk.T, units) for _, rk, _ in directions])
+            b = np.stack([
+                np.concatenate([_lstm_block(bias, units), np.zeros(4 * units, np.float32)])
+                for _, _, bias in directions
+            ])
+            y = g.op(
+                "LSTM", x, g.const(f"bilstm_{i}.W", w), g.const(f"bilstm_{i}.R", r),
+                g.const(f"bilstm_{i}.B", b), lengths, direction="bidirectional",
+                hidden_size=int(units), hint=f"bilstm_{i}",
+            )  # (L, 2, B, H)
+            y = g.op("Transpose", y, perm=[0, 2, 1, 3])  # (L, B, 2, H)
+            shape = g.op(
+                "Concat", length_batch, g.const(f"bilstm_{i}.width", [2 * units], np.int64),
+                axis=0,
+            )
+            # allowzero: a 0 in the shape is a length of 0, not "copy this dimension".
+            x = g.op("Reshape", y, shape, allowzero=1)  # (L, B, 2H): [forward, backward]
+            width = 2 * units
+        x = g.op("Slice", x, g.const("start", [0], np.int64), g.const("drop_last", [-1], np.int64),
+                 g.const("batch_axis", [1], np.int64))
+        x = g.op("Transpose", x, perm=[1, 0, 2])  # (B, L, 2H)
+
+    kernel, bias = _layer(weights, "tagger", 2)
+    _expect(kernel, (width, None), "tagger kernel")
+    n_classes = kernel.shape[1]
+    _expect(bias, (n_classes,), "tagger bias")
+    logits = g.op(
+        "Add", g.op("MatMul", x, g.const("tagger.kernel", kernel)), g.const("tagger.bias", bias),
+        hint="logits",
+    )
+    return g.op("Softmax", logits, axis=-1, hint="softmax"), n_classes
+
+
+def _output(g, value, name):
+    """Rename the last node's output ``value`` to the graph output ``name``."""
+    node = g.nodes[-1]
+    assert list(node.output) == [value]
+    node.output[0] = name
+    return name
+
+
+def _tensor(name, elem_type, shape):
+    return helper.make_tensor_value_info(name, elem_type, shape)
+
+
+def _require_char(spec, builder):
+    if not spec.char:
+        raise ValueError(f"{builder} needs a spec with char=True.")
+
+
+def build_char_encoder(spec, weights):
+    """The ONNX graph of a model's character encoder.
+
+    Parameters
+    ----------
+    spec : GraphSpec
+        With ``char=True``.
+    weights : dict of str to list of ndarray
+        See :func:`keras_weights`.
+
+    Returns
+    -------
+    model : onnx.ModelProto
+        Input ``char_ids`` int64 ``(n_tokens, max_chars)``, each row a token's
+        character ids as :class:`~sktag.vocabulary.CharVocabulary` writes
+        them; output ``char_features`` float32 ``(n_tokens, n_features)``.
+
+    Raises
+    ------
+    ValueError
+        The spec has no characters, or the weights do not fit it.
+    """
+    _require_char(spec, "build_char_encoder")
+    g = _Graph()
+    g.name("char_ids")
+    features, width = _emit_char_features(g, spec, weights, "char_ids")
+    g.name("char_features")
+    _output(g, features, "char_features")
+    return g.model(
+        "sktag_char_encoder",
+        "sktag character encoder: the character features of each token, from its "
+        "row of character ids (embedding, width-3 CNN max-pooled over the characters, "
+        "prefix and suffix embeddings, character classes).",
+        [_tensor("char_ids", TensorProto.INT64, ["n_tokens", spec.max_chars])],
+        [_tensor("char_features", TensorProto.FLOAT, ["n_tokens", width])],
+        spec, "char_encoder",
+    )
+
+
+def _char_width(spec, weights):
+    """Number of character features the weights give (from a throwaway graph,
+    which also checks the weights)."""
+    probe = _Graph()
+    return _emit_char_features(probe, spec, weights, "char_ids")[1]
+
+
+def build_word_tagger(spec, weights):
+    """The ONNX graph of a model's word tagger (the whole model without characters).
+
+    Parameters
+    ----------
+    spec : GraphSpec
+    weights : dict of str to list of ndarray
+        See :func:`keras_weights`.
+
+    Returns
+    -------
+    model : onnx.ModelProto
+        Inputs ``token_ids`` int64 ``(batch, length)``, padded on the right
+        with 0, and with ``spec.char`` ``token_chars`` float32
+        ``(batch, length, n_features)`` (the output of
+        :func:`build_char_encoder`'s graph for each token); output
+        ``probabilities`` float32 ``(batch, length, n_classes)``.
+
+    Raises
+    ------
+    ValueError
+        The weights do not fit the spec.
+    """
+    g = _Graph()
+    g.name("token_ids")
+    inputs = [_tensor("token_ids", TensorProto.INT64, ["batch", "length"])]
+    token_chars, width = None, 0
+    if spec.char:
+        width = _char_width(spec, weights)
+        token_chars = g.name("token_chars")
+        inputs.append(_tensor("token_chars", TensorProto.FLOAT, ["batch", "length", width]))
+    g.name("probabilities")
+    probabilities, n_classes = _emit_word_tagger(g, spec, weights, "token_ids", token_chars, width)
+    _output(g, probabilities, "probabilities")
+    return g.model(
+        "sktag_word_tagger",
+        f"sktag word tagger ({spec.encoder} encoder): the class probabilities of each "
+        "token from its id" + (" and character features." if spec.char else "."),
+        inputs, [_tensor("probabilities", TensorProto.FLOAT, ["batch", "length", n_classes])],
+        spec, "word_tagger",
+    )
+
+
+def build_tagger(spec, weights):
+    """The ONNX graph of a whole model: ids in, probabilities out.
+
+    Parameters
+    ----------
+    spec : GraphSpec
+    weights : dict of str to list of ndarray
+        See :func:`keras_weights`.
+
+    Returns
+    -------
+    model : onnx.ModelProto
+        Inputs ``token_ids`` int64 ``(batch, length)``, padded on the right
+        with 0, and with ``spec.char`` ``char_ids`` int64
+        ``(batch, length, max_chars)``; output ``probabilities`` float32
+        ``(batch, length, n_classes)``.
+
+    Raises
+    ------
+    ValueError
+        The weights do not fit the spec.
+    """
+    g = _Graph()
+    g.name("token_ids")
+    inputs = [_tensor("token_ids", TensorProto.INT64, ["batch", "length"])]
+    token_chars, width = None, 0
+    if spec.char:
+        g.name("char_ids")
+        inputs.append(_tensor("char_ids", TensorProto.INT64, ["batch", "length", spec.max_chars]))
+        rows = g.op("Flatten", "char_ids", axis=2, hint="token_char_rows")  # (B * L, M)
+        features, width = _emit_char_features(g, spec, weights, rows)
+        shape = g.op(
+            "Concat", g.op("Shape", "char_ids", start=0, end=2, hint="batch_length"),
+            g.const("char_features_width", [width], np.int64), axis=0,
+        )
+        token_chars = g.op("Reshape", features, shape, allowzero=1, hint="token_chars")
+    g.name("probabilities")
+    probabilities, n_classes = _emit_word_tagger(g, spec, weights, "token_ids", token_chars, width)
+    _output(g, probabilities, "probabilities")
+    return g.model(
+        "sktag_tagger",
+        f"sktag token tagger ({spec.encoder} encoder"
+        + (", with characters" if spec.char else "")
+        + "): the class probabilities of each token of a batch of padded sentences.",
+        inputs, [_tensor("probabilities", TensorProto.FLOAT, ["batch", "length", n_classes])],
+        spec, "tagger",
+    )
+
