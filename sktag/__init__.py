@@ -3,8 +3,9 @@
 >>> from sktag import TokenTagger, Vocabulary
 
 ``import sktag`` stays light: scikit-learn loads when a class is first
-used, TensorFlow and Keras when :class:`TokenTagger` is, so readers, metrics
-and the vocabulary work without paying for them.
+used, ONNX Runtime when a tagger first predicts, TensorFlow and Keras only
+when one trains, so readers, metrics, the vocabulary and serving a saved
+model work without paying for them.
 """
 
 __version__ = "0.1.0"
@@ -13,8 +14,8 @@ __all__ = ["TokenTagger", "Vocabulary", "load", "__version__"]
 
 
 def __getattr__(name):
-    # Lazy imports: sktag.tagger loads Keras/TensorFlow (seconds) and
-    # sktag.vocabulary scikit-learn (most of a second).
+    # Lazy imports: sktag.tagger and sktag.vocabulary load scikit-learn
+    # (most of a second).
     if name == "TokenTagger":
         from .tagger import TokenTagger
 
@@ -24,7 +25,7 @@ def __getattr__(name):
 
         return Vocabulary
     if name == "load":
-        from .persistence import load
+        from .tagger import load
 
         return load
     raise AttributeError(f"module 'sktag' has no attribute {name!r}")

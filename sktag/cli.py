@@ -90,7 +90,8 @@ def _save_model(tagger, path):
 
 
 def _load_model(args):
-    from .persistence import ModelFileError, open_model
+    from .persistence import ModelFileError
+    from .tagger import open_model
 
     try:
         return open_model(args.model, trust_pickle=args.trust_pickle)

@@ -70,13 +70,17 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
         """Names of the model inputs this encoder produces, in order."""
         return ["token_ids"] + (["char_ids"] if self.char_vocabulary is not None else [])
 
-    def encode(self, X):
+    def encode(self, X, *, check_input=True):
         """Encode sentences without padding.
 
         Parameters
         ----------
         X : list of (list of str or str)
             Sentences; empty sentences are allowed.
+        check_input : bool, default=True
+            Validate ``X`` (and split str sentences) and the fitted state.
+            False skips both, for callers that already did (the predict hot
+            path): ``X`` must then be a list of lists of str.
 
         Returns
         -------
@@ -84,19 +88,20 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
             ``"token_ids"``: one int32 array per sentence; with characters
             also ``"char_ids"``: one ``(n_tokens, max_chars)`` array each.
         """
-        check_is_fitted(self, "vocabulary_")
-        return self._encode(check_sentences(X, tokenizer=self.tokenizer, allow_empty=True))
-
-    def _encode(self, sentences):
-        """``encode`` for sentences already validated (the predict hot path)."""
-        features = {"token_ids": self.vocabulary_._encode(sentences)}
+        sentences = self._checked(X, check_input)
+        features = {"token_ids": self.vocabulary_.encode(sentences, check_input=False)}
         if self.char_vocabulary_ is not None:
-            features["char_ids"] = self.char_vocabulary_._encode(sentences)
+            features["char_ids"] = self.char_vocabulary_.encode(sentences, check_input=False)
         return features
 
-    def _encode_distinct(self, sentences):
+    def encode_distinct(self, X, *, check_input=True):
         """Word ids, and the character rows of the distinct tokens with each
-        sentence's tokens as row indices (see ``CharVocabulary._encode_distinct``).
+        sentence's tokens as row indices (see ``CharVocabulary.encode_distinct``).
+
+        Parameters
+        ----------
+        X, check_input
+            As in :meth:`encode`; the encoder must have characters.
 
         Returns
         -------
@@ -104,8 +109,15 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
         rows : ndarray of int32 of shape (n_distinct_tokens, max_chars)
         types : list of ndarray of intp
         """
-        rows, types = self.char_vocabulary_._encode_distinct(sentences)
-        return self.vocabulary_._encode(sentences), rows, types
+        sentences = self._checked(X, check_input)
+        rows, types = self.char_vocabulary_.encode_distinct(sentences, check_input=False)
+        return self.vocabulary_.encode(sentences, check_input=False), rows, types
+
+    def _checked(self, X, check_input):
+        if not check_input:
+            return X
+        check_is_fitted(self, "vocabulary_")
+        return check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
 
     def transform(self, X):
         """Encode sentences as padded arrays.

@@ -1,31 +1,35 @@
-"""TokenTagger: a neural token classifier that is a scikit-learn estimator."""
+"""TokenTagger: a neural token classifier that is a scikit-learn estimator.
 
-import contextlib
-import copy
+``TokenTagger`` is a plain :class:`~sklearn.base.BaseEstimator`: its
+parameters, validation, labels and predictions are sktag's own. Training is
+delegated to :class:`sktag.training.KerasTrainer` (scikeras and Keras,
+imported inside ``fit``), prediction to :mod:`sktag.inference` (numpy or
+ONNX Runtime), and model files to :mod:`sktag.persistence`. A fitted tagger
+holds plain data: encoders, history and weights as numpy arrays.
+"""
 
-import keras
+import difflib
+
 import numpy as np
-from scikeras._utils import route_params
-from scikeras.utils.random_state import tensorflow_random_state
-from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_labels, check_sentence_weights, check_sentences
-from .batching import EncodedSentences, SentenceBatches, model_inputs, prediction_batches
+from ._validation import check_labels, check_sentences
 from .decoding import best_iob2_path, iob2_transitions
-from .features import SentenceEncoder
-from .labels import SequenceLabelEncoder
 from .metrics import token_accuracy
-from .models import (
-    ENCODERS, TokenAccuracy, build_model, split_at_characters, word_dropout_probabilities,
-)
-from .vocabulary import CharVocabulary, pad_sequences
 
-__all__ = ["TokenTagger"]
+__all__ = ["TokenTagger", "load", "open_model"]
+
+#: Prefixes of routed parameters, passed on to the training engine:
+#: ``optimizer__beta_1``, ``fit__validation_freq``, ``callbacks__0__filename``.
+ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
+#: The values of the ``encoder`` parameter.
+ENCODERS = ("dense", "conv", "bilstm")
+#: What training keeps of a tagger; the rest of its fitted state derives from these.
+_TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
 
 
-class TokenTagger(BaseWrapper):
+class TokenTagger(BaseEstimator):
     """Neural token tagger: one label per token, scikit-learn style.
 
     ``TokenTagger`` learns a :class:`~sktag.Vocabulary` and a label set from
@@ -169,7 +173,8 @@ class TokenTagger(BaseWrapper):
     char_vocabulary_ : CharVocabulary or None
         The fitted character vocabulary when ``char_dim > 0``.
     model_ : keras.Model
-        The trained Keras model.
+        The trained Keras model, built from the weights on first access
+        (this imports TensorFlow; prediction never does).
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy`` (over real tokens only), plus
         ``val_loss`` and ``val_accuracy`` when validating.
@@ -180,6 +185,11 @@ class TokenTagger(BaseWrapper):
 
     Notes
     -----
+    Training runs on Keras (scikeras's ``BaseWrapper`` is the engine, see
+    :mod:`sktag.training`); a fitted tagger holds its weights as numpy
+    arrays and predicts through ONNX Runtime (see :mod:`sktag.inference`),
+    so unpickling or loading one and predicting never imports TensorFlow.
+
     Padding is never a token: the tagger passes a per-token weight of 0 for
     padding to Keras, so the loss, ``history_`` accuracies, ``score`` and
     predictions ignore it whatever the layers do with masks.
@@ -227,9 +237,8 @@ class TokenTagger(BaseWrapper):
         random_state=None,
         **kwargs,
     ):
-        # Parameters only, as scikit-learn requires; BaseWrapper.__init__ is
-        # not called because it would add scikeras parameters (model, loss,
-        # metrics, ...) that TokenTagger decides itself.
+        # Parameters only, as scikit-learn requires; routed parameters
+        # (optimizer__beta_1, ...) too, checked in fit.
         self.encoder = encoder
         self.d_model = d_model
         self.char_dim = char_dim
@@ -259,21 +268,42 @@ class TokenTagger(BaseWrapper):
         self.keep_optimizer = keep_optimizer
         self.random_state = random_state
         vars(self).update(kwargs)
-        if kwargs:
-            self._user_params = set(kwargs)
+
 
     # ------------------------------------------------------------------
     # scikit-learn protocol
     # ------------------------------------------------------------------
+    def _get_param_names(self):
+        """The constructor's parameters and the routed ones that were given."""
+        return sorted(k for k in vars(self) if not k.startswith("_") and not k.endswith("_"))
+
+    def set_params(self, **params):
+        """Set parameters, routed ones (``optimizer__beta_1=0.8``) included.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters; ``vocabulary__*`` reach the vocabulary.
+
+        Returns
+        -------
+        self : TokenTagger
+        """
+        routed = {k: v for k, v in params.items() if k.partition("__")[0] in ROUTED_PREFIXES
+                  and "__" in k}
+        vars(self).update(routed)
+        super().set_params(**{k: v for k, v in params.items() if k not in routed})
+        return self
+
     def __sklearn_tags__(self):
-        """Own the tags: scikeras 0.13 defines only the pre-1.6 ``_more_tags``.
+        """Ragged text in, not a classifier.
 
         The tagger takes ragged text (``string=True, two_d_array=False``) and
         is deliberately not a classifier: scikit-learn would then call
         ``type_of_target`` on the list-of-lists ``y`` and fail (see
         ``check_cv``). Its ``score`` is token accuracy.
         """
-        tags = BaseEstimator.__sklearn_tags__(self)
+        tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.target_tags.required = True
@@ -281,457 +311,30 @@ class TokenTagger(BaseWrapper):
         return tags
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "model_")
-
-    def __repr__(self, N_CHAR_MAX=700):
-        """scikit-learn's repr (only changed parameters), not scikeras's."""
-        return BaseEstimator.__repr__(self, N_CHAR_MAX)
+        return "_weights" in vars(self)
 
     def __getstate__(self):
-        """Pickle without live callbacks, caches and, unless asked, optimizer state.
+        """Plain data only: no trainer (Keras), no predictor (ONNX Runtime sessions).
 
-        The callbacks of the last fit hold the model and files and are
-        rebuilt from the ``callbacks`` parameter on the next fit. The
-        optimizer's state (Adam keeps two slots per weight: two thirds of
-        the file) is dropped unless ``keep_optimizer`` or ``warm_start`` ask
+        The optimizer's state (Adam keeps two slots per weight: two thirds of
+        the size) is kept only when ``keep_optimizer`` or ``warm_start`` ask
         to resume training where it stopped.
         """
-        state = super().__getstate__()
-        for key in ("_fit_callbacks", "_predict_callbacks", "_inference"):
-            state.pop(key, None)
-        model = state.get("model_")
-        if model is not None and not (self.keep_optimizer or self.warm_start):
-            state["model_"] = _without_optimizer(model)
+        state = dict(vars(self))
+        trainer = state.pop("_trainer", None)
+        state.pop("_predictor", None)
+        keep = self.keep_optimizer or self.warm_start
+        if trainer is not None:
+            state["_optimizer_state"] = trainer.optimizer_state() if keep else None
+        elif not keep:
+            state["_optimizer_state"] = None
         return state
 
     def __setstate__(self, state):
-        # Pickled before char_classes existed: its character model has none.
-        state.setdefault("char_classes", False)
-        super().__setstate__(state)
-        if self.initialized_:
-            self._initialize_callbacks()
+        vars(self).update(_migrated_state(state))
 
     # ------------------------------------------------------------------
-    # scikeras hooks
-    # ------------------------------------------------------------------
-    @property
-    def feature_encoder(self):
-        """Word (and character) vocabularies to fit (scikeras hook).
-
-        Its metadata sets ``vocabulary_`` and ``char_vocabulary_``.
-        """
-        return SentenceEncoder(
-            vocabulary=self.vocabulary,
-            char_vocabulary=CharVocabulary() if self.char_dim else None,
-            tokenizer=self.tokenizer,
-        )
-
-    @property
-    def target_encoder(self):
-        """The label encoder to fit (scikeras hook)."""
-        return SequenceLabelEncoder()
-
-    def _initialize(self, X, y=None):
-        """Fit the encoders, copy their metadata and build the model.
-
-        Replaces scikeras's version, which reads the feature encoder's
-        metadata from a new, unfitted encoder (``self.feature_encoder``
-        instead of ``self.feature_encoder_``).
-        """
-        if isinstance(self.random_state, np.random.RandomState):
-            # Keras needs an int; draw it from a copy so the user's state is untouched.
-            state = np.random.RandomState()
-            state.set_state(self.random_state.get_state())
-            self._random_state = int(state.randint(2**31 - 1))
-        else:
-            self._random_state = self.random_state
-        X, y = self._validate_data(X, y, reset=True)
-        target_encoder = self.target_encoder.fit(y)
-        if target_encoder.n_classes_ < 2:
-            raise ValueError(
-                f"y has a single distinct label, {target_encoder.classes_[0]!r}; a tagger "
-                f"needs at least two labels to choose between."
-            )
-        self.target_encoder_ = target_encoder
-        vars(self).update(self.target_encoder_.get_metadata())
-        self.feature_encoder_ = self.feature_encoder.fit(X)
-        vars(self).update(self.feature_encoder_.get_metadata())
-        self.model_ = self._build_keras_model()
-        self._initialize_callbacks()
-        return X, y
-
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        """Validate ragged sentences and labels.
-
-        Replaces scikeras's version, which runs ``check_X_y`` and so rejects
-        sentences of different lengths and str tokens.
-        """
-        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=False)
-        if y is not None:
-            y = check_labels(y, [len(s) for s in sentences])
-        return sentences, y
-
-    def _build_keras_model(self):
-        """Build and compile the model from TokenTagger's own parameters.
-
-        Replaces scikeras's ``model``/``build_fn`` machinery: the loss is
-        fixed (sparse cross-entropy averaged over real tokens) and accuracy
-        is a *weighted* metric, so padding (weight 0) counts in neither.
-        """
-        self._check_params()
-        vocab = self.vocabulary_
-        rates = targets = None
-        if self.word_dropout:
-            rates = word_dropout_probabilities(vocab.counts_, self.word_dropout, vocab.n_special_)
-            targets = vocab.unknown_ids()
-        seeded = (
-            tensorflow_random_state(self._random_state)
-            if self._random_state is not None
-            else contextlib.nullcontext()
-        )
-        with seeded:
-            model = build_model(
-                len(vocab),
-                self.n_classes_,
-                encoder=self.encoder,
-                d_model=self.d_model,
-                n_chars=len(self.char_vocabulary_) if self.char_dim else 0,
-                char_dim=self.char_dim,
-                max_chars=self.char_vocabulary_.max_chars if self.char_dim else 0,
-                char_classes=(self.char_vocabulary_.char_classes()
-                              if self.char_dim and self.char_classes else None),
-                hidden_dim=self.hidden_dim,
-                n_layers=self.n_layers,
-                dropout=self.dropout,
-                word_dropout_rates=rates,
-                word_dropout_targets=targets,
-                seed=self._random_state,  # not Python's global random: see build_model
-            )
-        self._compile(model)
-        return model
-
-    def _compile(self, model):
-        """Compile with the padding-free loss and accuracy and a fresh optimizer."""
-        model.compile(
-            optimizer=self._make_optimizer(),
-            loss=keras.losses.SparseCategoricalCrossentropy(
-                reduction="mean_with_sample_weight"
-            ),
-            weighted_metrics=[TokenAccuracy(name="accuracy")],
-            steps_per_execution=self.steps_per_execution,
-        )
-
-    def _ensure_compiled_model(self):
-        """Compile a model loaded without its optimizer (see ``keep_optimizer``).
-
-        Also applies a ``steps_per_execution`` changed since the last fit.
-
-        Replaces scikeras's version, which compiles from scikeras's own
-        ``loss``/``metrics`` parameters.
-        """
-        if not self.model_.compiled:
-            self._compile(self.model_)
-        elif self.model_.steps_per_execution != self.steps_per_execution:
-            # Changed between warm fits: rebuild the train step, keep the optimizer.
-            self.model_.steps_per_execution = self.steps_per_execution
-            self.model_.make_train_function(force=True)
-            self.model_.make_test_function(force=True)
-
-    def _initialize_callbacks(self):
-        """Copy the user's callbacks and add early stopping.
-
-        Extends scikeras, which trains with the very callback objects given as
-        the ``callbacks`` parameter. Keras mutates them (it attaches the model,
-        opens files), which breaks scikit-learn's rule that ``fit`` leaves
-        parameters alone, and makes a fitted tagger unpicklable after, say, a
-        ``CSVLogger`` closed its file. Each fit therefore uses fresh copies.
-        """
-        super()._initialize_callbacks()
-        self._fit_callbacks = [_fresh_copy(cb) for cb in self._fit_callbacks]
-        self._predict_callbacks = [_fresh_copy(cb) for cb in self._predict_callbacks]
-        if self.early_stopping:
-            self._fit_callbacks = self._fit_callbacks + [
-                keras.callbacks.EarlyStopping(
-                    monitor="val_accuracy",
-                    mode="max",
-                    patience=self.patience,
-                    restore_best_weights=True,
-                    verbose=self.verbose,
-                )
-            ]
-
-    def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        """Train on length-bucketed batches with padding weighted out.
-
-        Replaces scikeras's ``_fit``, which pads the whole training set to
-        its longest sentence and hands Keras one big array. sktag batches
-        sentences of similar length (padding stays a small share of the
-        computed positions), gives every real token its sentence's weight and
-        padding weight 0, holds out ``validation_split`` (the last sentences,
-        as Keras does) or encodes ``validation_data`` with the fitted
-        encoders, and keeps ``history_`` a plain dict.
-
-        A ``KeyboardInterrupt`` leaves the tagger fitted with the best
-        weights so far (see :class:`_InterruptGuard`), or as it was before
-        this call when no epoch finished; any other error also leaves it as
-        it was. The exception then propagates.
-        """
-        before = dict(vars(self))
-        continuing = (self.warm_start or warm_start) and self.initialized_
-        weights_before = self.model_.get_weights() if continuing else None
-        guard = _InterruptGuard()
-        try:
-            self._fit_epochs(X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
-                             **kwargs)
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt) and guard.best_weights is not None:
-                self.model_.set_weights(guard.best_weights)
-                self._record_history(guard.history, warm_start, initial_epoch)
-                self._inference = None
-            else:  # an error, or Ctrl-C before any epoch ended: back to the state before
-                vars(self).clear()
-                vars(self).update(before)
-                if weights_before is not None:
-                    self.model_.set_weights(weights_before)
-            raise
-
-    def _fit_epochs(self, X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
-                    **kwargs):
-        """The body of :meth:`_fit`."""
-        if not ((self.warm_start or warm_start) and self.initialized_):
-            X, y = self._initialize(X, y)
-        else:
-            X, y = self._validate_data(X, y)
-            self._initialize_callbacks()  # callbacks may have changed since the last fit
-        self._ensure_compiled_model()
-        train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
-        validation = kwargs.pop("validation_data", None)
-        max_steps = kwargs.pop("max_steps", None)
-        if validation is not None:
-            validation = self._encode_validation_data(validation)
-        else:
-            split = self.validation_split or (0.1 if self.early_stopping else 0.0)
-            if split:
-                train, validation = train.split_tail(split)
-        seed = self._random_state
-        if seed is None:
-            seed = np.random.randint(2**31 - 1)
-        train_batches = SentenceBatches(
-            train, self.batch_size, shuffle=self.shuffle, seed=seed,
-            class_weights=self._class_weights(train),
-        )
-        if max_steps is not None:
-            epochs = max(1, max_steps // len(train_batches))
-        if validation is not None:
-            validation = SentenceBatches(validation, self.batch_size).to_dataset()
-        fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
-        fit_args.update(kwargs)
-        seeded = (
-            tensorflow_random_state(self._random_state)
-            if self._random_state is not None
-            else contextlib.nullcontext()
-        )
-        with seeded:
-            history = self.model_.fit(
-                train_batches.to_dataset(),
-                validation_data=validation,
-                epochs=initial_epoch + epochs,
-                initial_epoch=initial_epoch,
-                shuffle=False,  # SentenceBatches shuffles
-                verbose=self.verbose,
-                callbacks=self._fit_callbacks + self._schedule(initial_epoch, epochs) + [guard],
-                **fit_args,
-            )
-        self._record_history(history.history, warm_start, initial_epoch)
-        self._inference = None  # new weights: rebuild the fast predict path
-
-    def _record_history(self, history, warm_start, initial_epoch):
-        """Set ``history_``, or extend it when training continues."""
-        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
-            self.history_ = {}
-        for key, values in history.items():
-            self.history_.setdefault(key, []).extend(float(v) for v in values)
-
-    # ------------------------------------------------------------------
-    # helpers
-    # ------------------------------------------------------------------
-    def _check_params(self):
-        if self.encoder not in ENCODERS:
-            raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
-        for name, low in (("d_model", 1), ("epochs", 1), ("batch_size", 1), ("patience", 0),
-                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0),
-                          ("steps_per_execution", 1)):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-        if not 0.0 <= float(self.validation_split) < 1.0:
-            raise ValueError(
-                f"validation_split must be in [0, 1), got {self.validation_split!r}."
-            )
-        if self.learning_rate_schedule not in ("constant", "cosine"):
-            raise ValueError(
-                "learning_rate_schedule must be 'constant' or 'cosine', "
-                f"got {self.learning_rate_schedule!r}."
-            )
-        if not 0.0 <= float(self.dropout) < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
-        if self.max_steps is not None and (
-            not isinstance(self.max_steps, (int, np.integer))
-            or isinstance(self.max_steps, bool) or self.max_steps < 1
-        ):
-            raise ValueError(f"max_steps must be None or an int >= 1, got {self.max_steps!r}.")
-        if not isinstance(self.char_classes, (bool, np.bool_)):
-            raise ValueError(f"char_classes must be True or False, got {self.char_classes!r}.")
-        if self.decoding not in ("auto", "argmax"):
-            raise ValueError(f"decoding must be 'auto' or 'argmax', got {self.decoding!r}.")
-        if float(self.word_dropout) < 0:
-            raise ValueError(f"word_dropout must be >= 0, got {self.word_dropout!r}.")
-
-    def _schedule(self, initial_epoch, epochs):
-        """The learning-rate callback of ``learning_rate_schedule``, as a list."""
-        if self.learning_rate_schedule == "constant":
-            return []
-        base = float(self.learning_rate)
-
-        def cosine(epoch, current_rate=None):
-            progress = (epoch - initial_epoch) / max(epochs, 1)
-            return base * 0.5 * (1.0 + np.cos(np.pi * progress))
-
-        return [keras.callbacks.LearningRateScheduler(cosine)]
-
-    def _make_optimizer(self):
-        """The optimizer with routed ``optimizer__*`` arguments and ``learning_rate``."""
-        routed = {
-            k[len("optimizer__"):]: v
-            for k, v in self.get_params().items()
-            if k.startswith("optimizer__")
-        }
-        routed.setdefault("learning_rate", self.learning_rate)
-        optimizer = self.optimizer
-        if isinstance(optimizer, keras.optimizers.Optimizer):
-            return optimizer.__class__.from_config({**optimizer.get_config(), **routed})
-        if isinstance(optimizer, str):
-            optimizer = keras.optimizers.get(optimizer).__class__
-        return optimizer(**routed)
-
-    def _class_weights(self, data):
-        """Per-class-id training weights from ``class_weight``, or None."""
-        if self.class_weight is None:
-            return None
-        if self.class_weight == "balanced":
-            counts = np.bincount(np.concatenate(data.labels), minlength=self.n_classes_)
-            present = counts > 0
-            weights = np.ones(self.n_classes_)
-            weights[present] = counts.sum() / (present.sum() * counts[present])
-            return weights.astype(np.float32)
-        if isinstance(self.class_weight, dict):
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names labels not in the training data: {sorted(unknown)}; "
-                    f"known labels: {self.classes_[:20].tolist()}."
-                )
-            return np.array(
-                [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
-                dtype=np.float32,
-            )
-        raise ValueError(
-            f"class_weight must be None, 'balanced' or a dict label -> weight, "
-            f"got {self.class_weight!r}."
-        )
-
-    def _encode(self, X, y, weights=None, name="y"):
-        """Encoded sentences, label ids and sentence weights, unpadded."""
-        if weights is None:
-            weights = np.ones(len(X))
-        return EncodedSentences(
-            self.feature_encoder_.encode(X),
-            self.target_encoder_.encode(y, name=name),
-            np.asarray(weights, dtype=np.float32),
-        )
-
-    def _encode_validation_data(self, validation_data):
-        """Encode ``(X_val, y_val[, sample_weight_val])`` like the training data."""
-        if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or "
-                "(X_val, y_val, sample_weight_val)."
-            )
-        X_val = check_sentences(validation_data[0], tokenizer=self.tokenizer, name="X_val")
-        y_val = check_labels(
-            validation_data[1], [len(s) for s in X_val], name="y_val", x_name="X_val"
-        )
-        weights = None
-        if len(validation_data) == 3:
-            weights = check_sentence_weights(validation_data[2], len(X_val))
-        return self._encode(X_val, y_val, weights, name="y_val")
-
-    def _inference_function(self):
-        """The fast forward pass, built once per set of weights.
-
-        ``Model.predict`` costs tens of milliseconds per call. The dense
-        encoder without characters is exact in numpy: a token's probabilities
-        depend on its id alone, so they are one row of a precomputed
-        ``softmax(E @ W + b)`` table. Other encoders run the Keras model
-        compiled by TensorFlow (see :func:`_compiled_forward`).
-        """
-        if getattr(self, "_inference", None) is not None:
-            return self._inference
-        if self.encoder == "dense" and not self.char_dim:
-            embedding = self.model_.get_layer("embedding").get_weights()[0]
-            kernel, bias = self.model_.get_layer("tagger").get_weights()
-            logits = embedding @ kernel + bias
-            logits -= logits.max(axis=1, keepdims=True)
-            table = np.exp(logits)
-            table /= table.sum(axis=1, keepdims=True)
-            self._inference = lambda inputs: table[inputs["token_ids"]]
-            self._inference.label_table = table.argmax(axis=1)
-        else:
-            self._inference = _compiled_forward(self.model_, self.feature_encoder_.input_names,
-                                                self.char_vocabulary_)
-        return self._inference
-
-    def _check_fitted(self):
-        """``check_is_fitted`` without its cost on the predict hot path."""
-        if not hasattr(self, "model_"):
-            check_is_fitted(self)
-
-    def _predict_probabilities(self, X):
-        """Per-sentence probability arrays, computed in length-sorted batches."""
-        self._check_fitted()
-        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
-        infer = self._inference_function()
-        by_type = len(sentences) > 1 and getattr(infer, "char_features", None) is not None
-        if by_type:
-            # Character features once per distinct token, not per occurrence.
-            token_ids, rows, types = self.feature_encoder_._encode_distinct(sentences)
-            features = {"token_ids": token_ids}
-            table = infer.char_features(rows)
-        else:
-            features = self.feature_encoder_._encode(sentences)
-        lengths = [len(ids) for ids in features["token_ids"]]
-        if len(lengths) == 1:  # one sentence: no sorting, no copies
-            inputs = {name: seqs[0][None] for name, seqs in features.items()}
-            return [infer(inputs)[0]] if lengths[0] else [self._no_tokens()]
-        out = [self._no_tokens() for _ in lengths]
-        for batch in prediction_batches(lengths):
-            ids = pad_sequences([features["token_ids"][i] for i in batch])
-            if by_type:
-                # Padding positions point at row 0: any row will do, they are masked.
-                chars = table[pad_sequences([types[i] for i in batch], dtype=np.intp)]
-                probs = infer.from_char_features(ids, chars)
-            else:
-                probs = infer({name: pad_sequences([seqs[i] for i in batch])
-                               for name, seqs in features.items()})
-            for row, i in enumerate(batch):
-                out[i] = probs[row, : lengths[i]]
-        return out
-
-    def _no_tokens(self):
-        return np.zeros((0, self.n_classes_), dtype=np.float32)
-
-    # ------------------------------------------------------------------
-    # public API
+    # training
     # ------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None, *, validation_data=None, **kwargs):
         """Learn the vocabulary, the labels and the model weights.
@@ -756,11 +359,10 @@ class TokenTagger(BaseWrapper):
         -------
         self : TokenTagger
         """
-        if validation_data is not None:
-            kwargs["validation_data"] = validation_data
-        if self.max_steps is not None and "epochs" not in kwargs:
-            kwargs["max_steps"] = self.max_steps  # epochs follow from the batches (_fit_epochs)
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        self._check_params()
+        trainer = self._trainer_to_continue() if self.warm_start else self._new_trainer()
+        return self._train(trainer.fit, X, y, sample_weight=sample_weight,
+                           validation_data=validation_data, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train one more epoch, keeping the vocabulary, labels and weights.
@@ -783,7 +385,167 @@ class TokenTagger(BaseWrapper):
         -------
         self : TokenTagger
         """
-        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        self._check_params()
+        return self._train(self._trainer_to_continue().partial_fit, X, y,
+                           sample_weight=sample_weight, **kwargs)
+
+    def initialize(self, X, y):
+        """Learn the vocabulary and the labels and build an untrained model.
+
+        ``fit`` does this itself; call it to look at a model before
+        training (its initial weights, ``model_.summary()``).
+
+        Parameters
+        ----------
+        X : list of (list of str or str)
+            Training sentences.
+        y : list of list of (str or int)
+            One label per token.
+
+        Returns
+        -------
+        self : TokenTagger
+        """
+        self._check_params()
+        trainer = self._new_trainer().initialize(X, y)
+        trainer.history_ = {}
+        self._keep(trainer)
+        return self
+
+    def _train(self, method, X, y, **kwargs):
+        """Run a trainer's ``fit`` or ``partial_fit`` and keep what it learned.
+
+        An error leaves the tagger as it was. A ``KeyboardInterrupt`` after
+        an epoch has finished keeps the best weights so far (the trainer
+        rolls back otherwise) and propagates.
+        """
+        trainer = method.__self__
+        try:
+            method(X, y, **kwargs)
+        except KeyboardInterrupt:
+            if trainer.initialized_ and hasattr(trainer, "history_"):
+                self._keep(trainer)
+            raise
+        self._keep(trainer)
+        return self
+
+    def _new_trainer(self):
+        from .training import KerasTrainer
+
+        return KerasTrainer(**self.get_params(deep=False))
+
+    def _trainer_to_continue(self):
+        """The trainer of the fitted model (rebuilt from the weights if need be), or a new one."""
+        if not self.__sklearn_is_fitted__():
+            return self._new_trainer()
+        trainer = vars(self).get("_trainer")
+        if trainer is None:
+            from .training import KerasTrainer
+
+            fitted = {name: getattr(self, name) for name in _TRAINED_STATE}
+            trainer = KerasTrainer.resume(self.get_params(deep=False), fitted, self._weights,
+                                          self._optimizer_state)
+            self._trainer = trainer
+        vars(trainer).update(self.get_params(deep=False))  # set_params since the last fit
+        return trainer
+
+    def _keep(self, trainer):
+        """Copy the trained state: encoders, history, weights as numpy arrays."""
+        self._trainer = trainer
+        self._weights = trainer.weights()
+        self._optimizer_state = None  # the trainer holds it; __getstate__ asks for it
+        self.target_encoder_ = trainer.target_encoder_
+        self.feature_encoder_ = trainer.feature_encoder_
+        self.history_ = {key: list(values) for key, values in trainer.history_.items()}
+        self._random_state = trainer._random_state
+        self._set_derived_state()
+
+    def _set_derived_state(self):
+        vars(self).update(self.target_encoder_.get_metadata())
+        vars(self).update(self.feature_encoder_.get_metadata())
+        self._predictor = None
+
+    @property
+    def model_(self):
+        """The trained Keras model (imports TensorFlow; built from the weights once)."""
+        check_is_fitted(self)
+        return self._trainer_to_continue().model_
+
+    # ------------------------------------------------------------------
+    # parameters
+    # ------------------------------------------------------------------
+    def _check_params(self):
+        unknown = [name for name in self._get_param_names()
+                   if name not in _CONSTRUCTOR_PARAMS
+                   and name.partition("__")[0] not in ROUTED_PREFIXES]
+        for name in unknown:
+            close = difflib.get_close_matches(name, _CONSTRUCTOR_PARAMS, n=1)
+            hint = f"; did you mean {close[0]}?" if close else (
+                f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
+            raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
+        if self.encoder not in ENCODERS:
+            raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
+        for name, low in (("d_model", 1), ("epochs", 1), ("batch_size", 1), ("patience", 0),
+                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0),
+                          ("steps_per_execution", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+        for name, low, high in (("validation_split", 0.0, 1.0), ("dropout", 0.0, 1.0)):
+            value = getattr(self, name)
+            if not _is_real(value) or not low <= value < high:
+                raise ValueError(f"{name} must be a float in [{low:g}, {high:g}), got {value!r}.")
+        for name in ("learning_rate", "word_dropout"):
+            value = getattr(self, name)
+            if not _is_real(value) or not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite float >= 0, got {value!r}.")
+        if self.learning_rate_schedule not in ("constant", "cosine"):
+            raise ValueError(
+                "learning_rate_schedule must be 'constant' or 'cosine', "
+                f"got {self.learning_rate_schedule!r}."
+            )
+        if self.max_steps is not None and (
+            not isinstance(self.max_steps, (int, np.integer))
+            or isinstance(self.max_steps, bool) or self.max_steps < 1
+        ):
+            raise ValueError(f"max_steps must be None or an int >= 1, got {self.max_steps!r}.")
+        if not isinstance(self.char_classes, (bool, np.bool_)):
+            raise ValueError(f"char_classes must be True or False, got {self.char_classes!r}.")
+        self._check_decoding()
+
+    def _check_decoding(self):
+        if self.decoding not in ("auto", "argmax"):
+            raise ValueError(f"decoding must be 'auto' or 'argmax', got {self.decoding!r}.")
+
+    # ------------------------------------------------------------------
+    # prediction
+    # ------------------------------------------------------------------
+    def _check_fitted(self):
+        """``check_is_fitted`` without its cost on the predict hot path."""
+        if "_weights" not in vars(self):
+            check_is_fitted(self)
+
+    def _prediction_path(self):
+        """The predictor of these weights (see :mod:`sktag.inference`), built once."""
+        predictor = vars(self).get("_predictor")
+        if predictor is None:
+            from .inference import make_predictor
+            from .onnx_graphs import GraphSpec
+
+            char = bool(self.char_dim)
+            spec = GraphSpec(
+                encoder=self.encoder, n_layers=self.n_layers, char=char,
+                max_chars=self.char_vocabulary_.max_chars if char else 20,
+                char_classes=bool(char and self.char_classes),
+            )
+            predictor = make_predictor(spec, self._weights, self.feature_encoder_,
+                                       self.n_classes_)
+            self._predictor = predictor
+        return predictor
+
+    def _sentences(self, X):
+        self._check_fitted()
+        return check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
 
     def predict_proba(self, X):
         """Probability of each label for each token.
@@ -798,7 +560,8 @@ class TokenTagger(BaseWrapper):
         proba : list of ndarray of shape (n_tokens_i, n_classes)
             Rows sum to 1; columns follow ``classes_``.
         """
-        return self._predict_probabilities(X)
+        sentences = self._sentences(X)
+        return self._prediction_path().probabilities(sentences)
 
     def predict(self, X):
         """Most likely label of each token, or label sequence (see ``decoding``).
@@ -818,46 +581,14 @@ class TokenTagger(BaseWrapper):
             can differ from the argmax of :meth:`predict_proba` (as a CRF's
             Viterbi path differs from its marginals).
         """
-        self._check_fitted()
-        if self.decoding == "auto" and getattr(self, "label_scheme_", None) == "iob2":
+        sentences = self._sentences(X)
+        self._check_decoding()
+        path = self._prediction_path()
+        if self.decoding == "auto" and self.label_scheme_ == "iob2":
             allowed, start = iob2_transitions(self.classes_)
             return [self.classes_[best_iob2_path(p, allowed, start)].tolist()
-                    for p in self._predict_probabilities(X)]
-        label_table = getattr(self._inference_function(), "label_table", None)
-        if label_table is None:
-            probs = self._predict_probabilities(X)
-            return [self.classes_[p.argmax(axis=1)].tolist() for p in probs]
-        # Dense encoder: a token's label depends on its id alone, so all
-        # tokens are looked up at once, without padding or batches.
-        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
-        ids = self.vocabulary_._encode([[t for s in sentences for t in s]])[0]
-        labels = self.classes_[label_table[ids]].tolist()
-        out, start = [], 0
-        for sentence in sentences:
-            out.append(labels[start : start + len(sentence)])
-            start += len(sentence)
-        return out
-
-    def save(self, path):
-        """Write the fitted tagger to a safe model file (no pickle inside).
-
-        The file loads with :func:`sktag.load`, which unpickles and executes
-        nothing; see :mod:`sktag.persistence`. joblib works too, but a joblib
-        file runs code when it is loaded: share models as ``.sktag`` files.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination, conventionally ``*.sktag``; written atomically.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The path written.
-        """
-        from .persistence import save
-
-        return save(self, path)
+                    for p in path.probabilities(sentences)]
+        return [self.classes_[ids].tolist() for ids in path.label_ids(sentences)]
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
@@ -882,124 +613,185 @@ class TokenTagger(BaseWrapper):
         self.target_encoder_.check_label_type(labels)
         return token_accuracy(labels, self.predict(sentences), sample_weight=sample_weight)
 
+    def save(self, path):
+        """Write the fitted tagger to a safe model file (no pickle inside).
 
-def _length_bucket(n):
-    """The padded length of a one-sentence batch: a power of two, at least 8."""
-    return max(8, 1 << (int(n) - 1).bit_length())
+        The file loads with :func:`sktag.load`, which unpickles and executes
+        nothing; see :mod:`sktag.persistence`. joblib works too, but a joblib
+        file runs code when it is loaded: share models as ``.sktag`` files.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination, conventionally ``*.sktag``; written atomically.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The path written.
+        """
+        check_is_fitted(self)
+        from .persistence import write_model_file
+
+        state = self.__getstate__()
+        encoder = _copy_without_tokenizer(self.feature_encoder_)
+        return write_model_file(path, {
+            "params": self.get_params(deep=False),
+            "fitted": {"target_encoder_": self.target_encoder_, "feature_encoder_": encoder,
+                       "history_": self.history_, "_random_state": self._random_state},
+            "weights": self._weights,
+            "optimizer_state": state["_optimizer_state"],
+        })
 
 
-def _compiled_forward(model, names, char_vocabulary):
-    """``inputs -> probabilities`` for context encoders, without ``Model.predict``.
+def load(path, **params):
+    """Read a tagger written by :meth:`TokenTagger.save`.
 
-    Batches of several sentences go through one ``tf.function`` whose input
-    signature leaves batch and length free, so it is traced once. A single
-    sentence, the latency-bound case of a service, goes through an
-    XLA-compiled function instead (about 3x faster for a BiLSTM on CPU); its
-    length is padded to a power of two, so it compiles once per bucket
-    (8, 16, 32, ...), not once per length. Padding never reaches real
-    tokens (``ZeroPadding`` and masks), and where XLA is unavailable the
-    plain function is used.
+    Nothing in the file is unpickled or executed, and TensorFlow is not
+    imported: the file is JSON and raw arrays, checked against each other
+    before anything is built from them (see :mod:`sktag.persistence`), and
+    the tagger predicts through ONNX Runtime.
 
-    For a model with characters (see :func:`~sktag.models.split_at_characters`)
-    ``infer.char_features(rows)`` maps the character ids of distinct tokens
-    to their features and ``infer.from_char_features(ids, features)`` tags
-    batches from them; otherwise both are None.
+    Parameters
+    ----------
+    path : str or path-like
+        An sktag model file.
+    **params
+        Parameters the file could not hold, given again: ``tokenizer`` (when
+        the model was trained with one) and ``callbacks``. Any other
+        parameter given here overrides the stored one (``verbose=1``).
+
+    Returns
+    -------
+    tagger : TokenTagger
+        A fitted tagger that predicts exactly as the saved one did.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, not an sktag model file, truncated or
+        corrupted, written by a newer sktag file format, or inconsistent.
+        The message says which.
+
+    Examples
+    --------
+    >>> import os, tempfile, sktag
+    >>> from sktag import TokenTagger
+    >>> X, y = [["a", "b"], ["b", "c"]], [["x", "y"], ["y", "z"]]
+    >>> tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "tagger.sktag")
+    >>> _ = tagger.save(path)
+    >>> sktag.load(path).predict(X) == tagger.predict(X)
+    True
     """
-    import tensorflow as tf
+    from .persistence import ModelFileError, read_model_file
 
-    specs = [tf.TensorSpec((None, None), tf.int32, name="token_ids")]
-    if "char_ids" in names:
-        specs.append(tf.TensorSpec((None, None, char_vocabulary.max_chars), tf.int32,
-                                   name="char_ids"))
-
-    def forward(*inputs):
-        return model(model_inputs(dict(zip(names, inputs))), training=False)
-
-    batched = tf.function(forward, input_signature=specs, autograph=False)
-    single = tf.function(forward, autograph=False, jit_compile=True)
-    compiled = {}  # bucket width -> concrete function: calls skip tf.function's dispatch
-    state = {"xla": True}
-
-    def infer(inputs):
-        arrays = [inputs[name] for name in names]
-        n_sentences, length = arrays[0].shape[:2]
-        if n_sentences == 1 and state["xla"]:
-            width = _length_bucket(length)
-            padded = []
-            for a in arrays:
-                p = np.zeros((1, width) + a.shape[2:], dtype=np.int32)
-                p[:, :length] = a
-                padded.append(p)
-            try:
-                if width not in compiled:
-                    compiled[width] = single.get_concrete_function(
-                        *(tf.TensorSpec(p.shape, tf.int32) for p in padded)
-                    )
-                return compiled[width](*padded).numpy()[:, :length]
-            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
-                    tf.errors.InternalError, NotImplementedError):
-                state["xla"] = False  # no XLA on this platform: plain function from now on
-        return batched(*arrays).numpy()
-
-    infer.char_features = infer.from_char_features = None
-    split = split_at_characters(model)
-    if split is not None:
-        char_model, word_model = split
-        width = char_model.output.shape[-1]
-        chars = tf.function(lambda c: char_model(c, training=False), autograph=False,
-                            input_signature=[specs[1]])
-        words = tf.function(
-            lambda ids, f: word_model([ids, f], training=False), autograph=False,
-            input_signature=[specs[0], tf.TensorSpec((None, None, width), tf.float32)],
+    state = read_model_file(path)
+    left_out = state.get("left_out_params", {})
+    known = {*left_out, *state["params"], *_CONSTRUCTOR_PARAMS}
+    unknown = set(params) - known
+    if unknown:
+        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}")
+    if "tokenizer" in left_out and "tokenizer" not in params:
+        raise ModelFileError(
+            f"{path}: this model was trained with tokenizer={left_out['tokenizer']}, which a "
+            f"safe model file cannot hold; pass it again: sktag.load(path, tokenizer=...)"
         )
-
-        def char_features(rows, chunk=4096):
-            """Character features of each row of char ids: ``(n_rows, n_features)``."""
-            parts = [chars(rows[None, i : i + chunk]).numpy()[0]
-                     for i in range(0, len(rows), chunk)]
-            return np.concatenate(parts) if parts else np.zeros((0, width), np.float32)
-
-        infer.char_features = char_features
-        infer.from_char_features = lambda ids, f: words(ids, f).numpy()
-    return infer
+    tagger = TokenTagger(**{**state["params"], **params})
+    fitted = dict(state["fitted"])
+    fitted["feature_encoder_"].tokenizer = tagger.tokenizer
+    vars(tagger).update(fitted)
+    tagger._weights = state["weights"]
+    tagger._optimizer_state = state["optimizer_state"]
+    tagger._set_derived_state()
+    return tagger
 
 
-class _InterruptGuard(keras.callbacks.Callback):
-    """Keep the best weights so far and the history, for a fit that is interrupted.
+def open_model(path, *, trust_pickle=False):
+    """The tagger in ``path``: a safe model file or, only when trusted, a pickle.
 
-    Keras lets a ``KeyboardInterrupt`` escape ``Model.fit`` with the weights
-    of whichever batch was running and no history. This callback copies the
-    weights after each epoch that is the best so far (by ``val_accuracy``
-    when validating, else the latest), so :meth:`TokenTagger._fit` can
-    leave a usable tagger behind.
+    The one rule of which model files may run code, used by every ``sktag``
+    command that reads a model. A file that is a zip archive is read as a
+    safe model file (:func:`load`). Anything else is unpickled (with
+    :func:`joblib.load`) only when ``trust_pickle`` is True *and* its name
+    does not end with ``.sktag``: a ``.sktag`` file is never unpickled.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.sktag`` file, or a joblib file written by ``joblib.dump``.
+    trust_pickle : bool, default=False
+        Allow unpickling, which runs any code the file's writer put in it.
+
+    Returns
+    -------
+    tagger : TokenTagger
+
+    Raises
+    ------
+    ModelFileError
+        A missing, damaged or untrusted file, or a pickle that is not a
+        TokenTagger.
     """
+    from pathlib import Path
 
-    def __init__(self):
-        super().__init__()
-        self.best_weights = None
-        self.best_score = None
-        self.history = {}
+    from .persistence import MODEL_SUFFIX, ModelFileError, file_kind
 
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
-        score = logs.get("val_accuracy")
-        if score is None or self.best_score is None or score > self.best_score:
-            self.best_score = score
-            self.best_weights = self.model.get_weights()
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file.")
+    if not trust_pickle or path.suffix == MODEL_SUFFIX or file_kind(path) == "zip":
+        return load(path)
+    import joblib
 
-
-def _fresh_copy(callback):
-    """A deep copy of a callback, or the callback itself if it cannot be copied."""
     try:
-        return copy.deepcopy(callback)
-    except Exception:
-        return callback
+        tagger = joblib.load(path)
+    except Exception as exc:  # unpickling raises anything from EOFError to KeyError
+        raise ModelFileError(f"cannot load model {path}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(tagger, TokenTagger):
+        raise ModelFileError(f"{path} holds a {type(tagger).__name__}, not a sktag TokenTagger.")
+    return tagger
 
 
-def _without_optimizer(model):
-    """An uncompiled copy of ``model`` with the same weights and no optimizer."""
-    copy_ = model.__class__.from_config(model.get_config())
-    copy_.set_weights(model.get_weights())
-    return copy_
+_CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
+
+
+def _is_real(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _copy_without_tokenizer(encoder):
+    """A shallow copy of a feature encoder without its tokenizer (code, not data)."""
+    import copy
+
+    encoder = copy.copy(encoder)
+    encoder.tokenizer = None
+    return encoder
+
+
+def _migrated_state(state):
+    """The state of a tagger pickled by an older sktag, in today's layout.
+
+    One migration step for every older layout: before ``char_classes``
+    existed (its character model has none), and before TokenTagger stopped
+    being a scikeras wrapper (the Keras model itself was pickled; unpickling
+    such a file imports TensorFlow, once, and the model becomes weights).
+    """
+    state = dict(state)
+    state.setdefault("char_classes", False)
+    model = state.pop("model_", None)
+    for key in ("_fit_callbacks", "_predict_callbacks", "_inference", "_user_params"):
+        state.pop(key, None)
+    if model is not None:
+        from .onnx_graphs import keras_weights
+
+        state["_weights"] = keras_weights(model)
+        keep = state.get("keep_optimizer") or state.get("warm_start")
+        state["_optimizer_state"] = (
+            [np.array(v.numpy()) for v in model.optimizer.variables]
+            if keep and model.compiled and model.optimizer.built else None)
+    state.setdefault("_optimizer_state", None)
+    if "_weights" in state:
+        state.update(state["target_encoder_"].get_metadata())
+        state.update(state["feature_encoder_"].get_metadata())
+    return state

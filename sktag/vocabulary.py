@@ -150,7 +150,7 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         for token in kept:
             self.vocabulary_[token] = len(self.vocabulary_)
         self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
-        ids = self._encode([list(spellings)])[0]
+        ids = self.encode([list(spellings)], check_input=False)[0]
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
         np.add.at(self.counts_, ids, np.fromiter(spellings.values(), np.int64, len(spellings)))
         self.unknown_ids_ = self._spelling_shapes(spellings, ids)
@@ -213,7 +213,7 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         check_is_fitted(self, "vocabulary_")
         return len(self.vocabulary_)
 
-    def encode(self, X, *, tokenizer=None):
+    def encode(self, X, *, tokenizer=None, check_input=True):
         """Map sentences to lists of ids without padding.
 
         Parameters
@@ -222,16 +222,18 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             Sentences; empty sentences are allowed.
         tokenizer : callable, default=None
             Splits str sentences; whitespace when None.
+        check_input : bool, default=True
+            Validate ``X`` and the fitted state. False skips both, for
+            callers that already did (the predict hot path): ``X`` must then
+            be a list of lists of str.
 
         Returns
         -------
         ids : list of ndarray of int32
         """
-        check_is_fitted(self, "vocabulary_")
-        return self._encode(check_sentences(X, tokenizer=tokenizer, allow_empty=True))
-
-    def _encode(self, sentences):
-        """``encode`` for sentences already validated (the predict hot path)."""
+        if check_input:
+            check_is_fitted(self, "vocabulary_")
+            X = check_sentences(X, tokenizer=tokenizer, allow_empty=True)
         vocab, lower, unknown_id = self.vocabulary_, self.lowercase, self.unknown_id
         n_special = self.n_special_
 
@@ -242,7 +244,7 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
         return [
             np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))
-            for tokens in sentences
+            for tokens in X
         ]
 
     def transform(self, X):
@@ -384,8 +386,12 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         row[: len(token)] = [get(ch, UNK_ID) for ch in token]
         return row
 
-    def encode(self, X, *, tokenizer=None):
+    def encode(self, X, *, tokenizer=None, check_input=True):
         """Character ids of each sentence, one row per token.
+
+        Each distinct token is spelled out once, then every occurrence is a
+        row lookup: text repeats its words, so this is several times faster
+        than a row per occurrence.
 
         Parameters
         ----------
@@ -393,29 +399,27 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             Sentences; empty sentences are allowed.
         tokenizer : callable, default=None
             Splits str sentences; whitespace when None.
+        check_input : bool, default=True
+            Validate ``X`` and the fitted state; see :meth:`Vocabulary.encode`.
 
         Returns
         -------
         ids : list of ndarray of int32 of shape (n_tokens_i, max_chars)
         """
-        check_is_fitted(self, "chars_")
-        return self._encode(check_sentences(X, tokenizer=tokenizer, allow_empty=True))
-
-    def _encode(self, sentences):
-        """``encode`` for sentences already validated (the predict hot path).
-
-        Each distinct token is spelled out once, then every occurrence is a
-        row lookup: text repeats its words, so this is several times faster
-        than a row per occurrence.
-        """
+        sentences = self._checked(X, tokenizer, check_input)
         rows, flat, ends = self._distinct_rows(sentences)
         return np.split(rows[flat], ends[:-1]) if len(sentences) else []
 
-    def _encode_distinct(self, sentences):
+    def encode_distinct(self, X, *, tokenizer=None, check_input=True):
         """The rows of the distinct tokens, and each sentence's tokens as row indices.
 
         Lets a character encoder run once per distinct token (see
-        ``TokenTagger``'s batched prediction).
+        :mod:`sktag.inference`).
+
+        Parameters
+        ----------
+        X, tokenizer, check_input
+            As in :meth:`encode`.
 
         Returns
         -------
@@ -423,8 +427,15 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         types : list of ndarray of intp
             For each sentence, the index in ``rows`` of each of its tokens.
         """
+        sentences = self._checked(X, tokenizer, check_input)
         rows, flat, ends = self._distinct_rows(sentences)
         return rows, (np.split(flat, ends[:-1]) if len(sentences) else [])
+
+    def _checked(self, X, tokenizer, check_input):
+        if not check_input:
+            return X
+        check_is_fitted(self, "chars_")
+        return check_sentences(X, tokenizer=tokenizer, allow_empty=True)
 
     def _distinct_rows(self, sentences):
         index = {}

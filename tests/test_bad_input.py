@@ -86,7 +86,9 @@ def test_validation_data_errors():
         ({"d_model": 0}, "d_model must be an int >= 1"),
         ({"epochs": 2.5}, "epochs must be an int >= 1"),
         ({"encoder": "transformer"}, "encoder must be one of"),
-        ({"dropout": 1.0}, "dropout must be in"),
+        ({"dropout": 1.0}, r"dropout must be a float in \[0, 1\), got 1.0"),
+        ({"learning_rate": float("nan")}, "learning_rate must be a finite float >= 0, got nan"),
+        ({"learning_rate": -1.0}, "learning_rate must be a finite float >= 0, got -1.0"),
         ({"validation_split": 1.5}, "validation_split"),
         ({"word_dropout": -1}, "word_dropout"),
         ({"char_dim": 2, "char_classes": "yes"}, "char_classes must be True or False"),
@@ -95,3 +97,18 @@ def test_validation_data_errors():
 def test_bad_parameters(params, message):
     with pytest.raises(ValueError, match=message):
         TokenTagger(**params).fit(X_OK, Y_OK)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_layer": 2}, "unknown parameter 'n_layer'; did you mean n_layers?"),
+        ({"loss__x": 1}, r"unknown parameter 'loss__x'; routed parameters start with one of"),
+    ],
+)
+def test_unknown_parameters_are_rejected_in_fit_and_partial_fit(params, message):
+    for method in ("fit", "partial_fit"):
+        with pytest.raises(TypeError, match=message):
+            getattr(TokenTagger(**params), method)(X_OK, Y_OK)
+    # Routed parameters of the training engine are accepted.
+    TokenTagger(epochs=1, optimizer__beta_1=0.8, fit__validation_freq=1).fit(X_OK, Y_OK)

@@ -117,7 +117,7 @@ def test_tagger_decodes_the_probabilities_it_computes(toy_ner, monkeypatch):
     probs = np.full((3, len(tagger.classes_)), 0.01)
     probs[0, index["O"]], probs[1, index["I-PER"]], probs[2, index["I-PER"]] = 0.9, 0.6, 0.9
     probs[1, index["B-PER"]] = 0.3
-    monkeypatch.setattr(tagger, "_predict_probabilities", lambda X: [probs])
+    monkeypatch.setattr(tagger._prediction_path(), "probabilities", lambda X: [probs])
     # argmax: O I-PER I-PER, which no IOB2 tagging allows
     assert tagger.predict([["a", "b", "c"]]) == [["O", "B-PER", "I-PER"]]
 

@@ -58,7 +58,7 @@ def test_fast_predict_equals_keras_forward_pass(fitted_models, encoder, char_dim
     proba = tagger.predict_proba(X)
     for i, p in enumerate(proba):
         np.testing.assert_allclose(p, keras_proba[i, : len(X[i])], rtol=1e-5, atol=1e-6)
-        # One sentence alone takes the XLA path, padded to a length bucket.
+        # One sentence alone, unpadded.
         alone = tagger.predict_proba([X[i]])[0]
         np.testing.assert_allclose(alone, keras_proba[i, : len(X[i])], rtol=1e-5, atol=1e-6)
         assert tagger.predict([X[i]])[0] == [tagger.classes_[k] for k in p.argmax(axis=1)]
@@ -78,18 +78,17 @@ def test_batched_prediction_computes_character_features_once_per_distinct_token(
     X = [["a", "b", "a"], ["b", "unseen", "a", "a"], ["Zed"]]
     expected = tagger.predict_proba(X)
     for model in (tagger, sktag.load(tmp_path / "m.sktag"), joblib.load(tmp_path / "m.joblib")):
-        infer = model._inference_function()
-        assert infer.char_features is not None  # the split also holds for loaded models
-        rows, types = model.feature_encoder_.char_vocabulary_._encode_distinct(X)
+        path = model._prediction_path()
+        rows, types = model.feature_encoder_.char_vocabulary_.encode_distinct(X)
         assert len(rows) == 4  # a, b, unseen, Zed
         calls = []
-        original = infer.char_features
-        infer.char_features = lambda r: calls.append(len(r)) or original(r)
+        original = path._char_features
+        path._char_features = lambda r: calls.append(len(r)) or original(r)
         try:
             got = model.predict_proba(X)
         finally:
-            infer.char_features = original
-        assert calls == [4]
+            path._char_features = original
+        assert calls == [4]  # also for loaded models
         for g, e in zip(got, expected):
             np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 

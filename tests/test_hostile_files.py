@@ -14,7 +14,8 @@ import pytest
 import sktag
 from sktag.cli import main
 from sktag.io import write_conllu
-from sktag.persistence import ModelFileError, open_model
+from sktag.persistence import ModelFileError
+from sktag.tagger import open_model
 
 
 class _Payload:

@@ -1,0 +1,170 @@
+"""Prediction paths: one small class per path behind one interface.
+
+A fitted :class:`~sktag.TokenTagger` holds its model as plain weights; the
+first prediction builds one of these predictors from them, and none imports
+TensorFlow or Keras:
+
+:class:`TablePredictor`
+    The dense encoder without characters: a token's probabilities depend on
+    its id alone, so they are one row of ``softmax(E @ W + b)``, computed once;
+    ``predict`` is a numpy lookup for all tokens at once.
+:class:`OnnxPredictor`
+    Every other model, as ONNX graphs built from the weights
+    (:mod:`sktag.onnx_graphs`) and run by ONNX Runtime. Character features
+    are computed once per distinct token of a call (the ``char_encoder``
+    graph), then sentences are tagged in length-sorted, padded batches (the
+    ``word_tagger`` graph).
+
+Both take sentences already validated (lists of str tokens) and return one
+``(n_tokens, n_classes)`` float32 array per sentence. ONNX Runtime sessions
+may be called from several threads at once, and the predictors keep no
+per-call state, so one tagger serves concurrent requests.
+"""
+
+import numpy as np
+
+from .batching import prediction_batches
+from .vocabulary import pad_sequences
+
+__all__ = ["OnnxPredictor", "TablePredictor", "make_predictor"]
+
+
+def make_predictor(spec, weights, encoder, n_classes):
+    """The predictor for a fitted model.
+
+    Parameters
+    ----------
+    spec : sktag.onnx_graphs.GraphSpec
+        The model's structure.
+    weights : dict of str to list of ndarray
+        Layer name -> weights.
+    encoder : SentenceEncoder
+        The fitted feature encoder.
+    n_classes : int
+        Number of labels.
+
+    Returns
+    -------
+    TablePredictor or OnnxPredictor
+    """
+    if spec.encoder == "dense" and not spec.char:
+        return TablePredictor(weights, encoder, n_classes)
+    return OnnxPredictor(spec, weights, encoder, n_classes)
+
+
+class TablePredictor:
+    """Dense encoder without characters: one probability row per token id.
+
+    Parameters
+    ----------
+    weights : dict of str to list of ndarray
+        Needs ``"embedding"`` and ``"tagger"``.
+    encoder : SentenceEncoder
+        The fitted feature encoder.
+    n_classes : int
+        Number of labels.
+    """
+
+    def __init__(self, weights, encoder, n_classes):
+        embedding = weights["embedding"][0]
+        kernel, bias = weights["tagger"]
+        logits = embedding @ kernel + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        table = np.exp(logits)
+        table /= table.sum(axis=1, keepdims=True)
+        self.table = table.astype(np.float32)
+        self.label_table = table.argmax(axis=1)
+        self.encoder = encoder
+        self.n_classes = n_classes
+
+    def _ids(self, sentences):
+        flat = [token for tokens in sentences for token in tokens]
+        ids = self.encoder.vocabulary_.encode([flat], check_input=False)[0]
+        return ids, np.cumsum([len(tokens) for tokens in sentences])[:-1]
+
+    def probabilities(self, sentences):
+        """One ``(n_tokens, n_classes)`` array per sentence."""
+        ids, cuts = self._ids(sentences)
+        return np.split(self.table[ids], cuts)
+
+    def label_ids(self, sentences):
+        """The most probable class id of each token, per sentence."""
+        ids, cuts = self._ids(sentences)
+        return np.split(self.label_table[ids], cuts)
+
+
+class OnnxPredictor:
+    """Any sktag model, run by ONNX Runtime from graphs built from its weights.
+
+    Parameters
+    ----------
+    spec : sktag.onnx_graphs.GraphSpec
+        The model's structure.
+    weights : dict of str to list of ndarray
+        Layer name -> weights.
+    encoder : SentenceEncoder
+        The fitted feature encoder.
+    n_classes : int
+        Number of labels.
+    """
+
+    #: Distinct tokens per run of the character graph.
+    char_chunk = 8192
+
+    def __init__(self, spec, weights, encoder, n_classes):
+        from .onnx_graphs import build_char_encoder, build_word_tagger
+
+        self.spec = spec
+        self.encoder = encoder
+        self.n_classes = n_classes
+        self._tagger = _session(build_word_tagger(spec, weights))
+        self._chars = _session(build_char_encoder(spec, weights)) if spec.char else None
+
+    def probabilities(self, sentences):
+        """One ``(n_tokens, n_classes)`` array per sentence."""
+        if self._chars is not None:
+            token_ids, rows, types = self.encoder.encode_distinct(sentences, check_input=False)
+            features = self._char_features(rows) if len(rows) else None
+        else:
+            token_ids = self.encoder.vocabulary_.encode(sentences, check_input=False)
+        lengths = [len(ids) for ids in token_ids]
+        out = [None] * len(lengths)
+        if len(lengths) == 1:
+            batches = [np.zeros(1, dtype=np.intp)] if lengths[0] else []
+        else:
+            batches = prediction_batches(lengths)
+        for batch in batches:
+            inputs = {"token_ids": pad_sequences([token_ids[i] for i in batch], dtype=np.int64)}
+            if self._chars is not None:
+                # Padding positions point at row 0: any row will do, they are masked.
+                rows_of = pad_sequences([types[i] for i in batch], dtype=np.intp)
+                inputs["token_chars"] = features[rows_of]
+            probs = self._tagger.run(None, inputs)[0]
+            for row, i in enumerate(batch):
+                out[i] = probs[row, : lengths[i]]
+        empty = np.zeros((0, self.n_classes), dtype=np.float32)
+        return [empty.copy() if p is None else p for p in out]
+
+    def label_ids(self, sentences):
+        """The most probable class id of each token, per sentence."""
+        return [p.argmax(axis=1) for p in self.probabilities(sentences)]
+
+    def _char_features(self, rows):
+        rows = rows.astype(np.int64)
+        if len(rows) <= self.char_chunk:
+            return self._chars.run(None, {"char_ids": rows})[0]
+        return np.concatenate([
+            self._chars.run(None, {"char_ids": rows[i : i + self.char_chunk]})[0]
+            for i in range(0, len(rows), self.char_chunk)
+        ])
+
+
+def _session(model):
+    """An ONNX Runtime CPU session of an ONNX model built by :mod:`sktag.onnx_graphs`."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only
+    return onnxruntime.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )

@@ -1,0 +1,409 @@
+"""Training: the scikeras wrapper that fits sktag's Keras models.
+
+:class:`~sktag.TokenTagger` is a plain scikit-learn estimator that predicts
+without TensorFlow. This module is where Keras, TensorFlow and scikeras come
+in: ``TokenTagger.fit`` imports it, builds a :class:`KerasTrainer` from its
+own parameters, lets it train and keeps the weights, the encoders and the
+history. scikeras stays the training engine (its ``fit`` / ``partial_fit``
+flow, routed ``optimizer__*``, ``fit__*`` and ``callbacks__*`` parameters,
+seeding); each of its members that sktag replaces says why in its
+docstring (see the table in ``docs/design.md``).
+"""
+
+import contextlib
+
+import keras
+import numpy as np
+from scikeras._utils import route_params
+from scikeras.utils.random_state import tensorflow_random_state
+from scikeras.wrappers import BaseWrapper
+
+from ._validation import check_labels, check_sentence_weights, check_sentences
+from .batching import EncodedSentences, SentenceBatches
+from .callbacks import InterruptGuard, cosine_schedule, fresh_copy
+from .features import SentenceEncoder
+from .labels import SequenceLabelEncoder
+from .models import TokenAccuracy, build_model, find_layer, word_dropout_probabilities
+from .onnx_graphs import keras_weights
+from .vocabulary import CharVocabulary
+
+__all__ = ["KerasTrainer"]
+
+
+class KerasTrainer(BaseWrapper):
+    """Train one TokenTagger's Keras model; built by ``TokenTagger.fit``.
+
+    Parameters
+    ----------
+    **params
+        The parameters of the :class:`~sktag.TokenTagger` it trains for
+        (``get_params(deep=False)``, routed ones included).
+    """
+
+    def __init__(self, **params):
+        # BaseWrapper.__init__ is not called: it would add scikeras parameters
+        # (model, loss, metrics, ...) that sktag decides itself.
+        vars(self).update(params)
+
+    # ------------------------------------------------------------------
+    # state in and out
+    # ------------------------------------------------------------------
+    @classmethod
+    def resume(cls, params, fitted, weights, optimizer_state=None):
+        """A trainer that continues from a fitted tagger's state.
+
+        Parameters
+        ----------
+        params : dict
+            The tagger's parameters.
+        fitted : dict
+            ``target_encoder_``, ``feature_encoder_``, ``history_`` and
+            ``_random_state``.
+        weights : dict of str to list of ndarray
+            Layer name -> weights (see :meth:`weights`).
+        optimizer_state : list of ndarray, default=None
+            The optimizer's variables; None compiles a fresh optimizer at
+            the next fit.
+        """
+        trainer = cls(**params)
+        vars(trainer).update(fitted)
+        vars(trainer).update(trainer.target_encoder_.get_metadata())
+        vars(trainer).update(trainer.feature_encoder_.get_metadata())
+        model = trainer._new_model()
+        for name, arrays in weights.items():
+            find_layer(model, name).set_weights(arrays)
+        if optimizer_state is not None:
+            trainer._compile(model)
+            model.optimizer.build(model.trainable_variables)
+            for variable, value in zip(model.optimizer.variables, optimizer_state, strict=True):
+                variable.assign(value)
+        trainer.model_ = model
+        trainer._initialize_callbacks()
+        return trainer
+
+    def weights(self):
+        """Layer name -> weights of the trained model (plain numpy arrays)."""
+        return keras_weights(self.model_)
+
+    def optimizer_state(self):
+        """The optimizer's variables, or None when the model is not compiled."""
+        if not self.model_.compiled or not self.model_.optimizer.built:
+            return None
+        return [np.array(v.numpy()) for v in self.model_.optimizer.variables]
+
+    # ------------------------------------------------------------------
+    # scikeras hooks
+    # ------------------------------------------------------------------
+    @property
+    def feature_encoder(self):
+        """Word (and character) vocabularies to fit (scikeras hook).
+
+        Its metadata sets ``vocabulary_`` and ``char_vocabulary_``.
+        """
+        return SentenceEncoder(
+            vocabulary=self.vocabulary,
+            char_vocabulary=CharVocabulary() if self.char_dim else None,
+            tokenizer=self.tokenizer,
+        )
+
+    @property
+    def target_encoder(self):
+        """The label encoder to fit (scikeras hook)."""
+        return SequenceLabelEncoder()
+
+    def fit(self, X, y, sample_weight=None, *, validation_data=None, **kwargs):
+        """scikeras's ``fit``, with ``validation_data`` and ``max_steps`` passed on to :meth:`_fit`."""
+        if validation_data is not None:
+            kwargs["validation_data"] = validation_data
+        if self.max_steps is not None and "epochs" not in kwargs:
+            kwargs["max_steps"] = self.max_steps  # epochs follow from the batches (_fit_epochs)
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _initialize(self, X, y=None):
+        """Fit the encoders, copy their metadata and build the model.
+
+        Replaces scikeras's version, which reads the feature encoder's
+        metadata from a new, unfitted encoder (``self.feature_encoder``
+        instead of ``self.feature_encoder_``).
+        """
+        if isinstance(self.random_state, np.random.RandomState):
+            # Keras needs an int; draw it from a copy so the user's state is untouched.
+            state = np.random.RandomState()
+            state.set_state(self.random_state.get_state())
+            self._random_state = int(state.randint(2**31 - 1))
+        else:
+            self._random_state = self.random_state
+        X, y = self._validate_data(X, y, reset=True)
+        target_encoder = self.target_encoder.fit(y)
+        if target_encoder.n_classes_ < 2:
+            raise ValueError(
+                f"y has a single distinct label, {target_encoder.classes_[0]!r}; a tagger "
+                f"needs at least two labels to choose between."
+            )
+        self.target_encoder_ = target_encoder
+        vars(self).update(self.target_encoder_.get_metadata())
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        vars(self).update(self.feature_encoder_.get_metadata())
+        self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        """Validate ragged sentences and labels.
+
+        Replaces scikeras's version, which runs ``check_X_y`` and so rejects
+        sentences of different lengths and str tokens.
+        """
+        sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=False)
+        if y is not None:
+            y = check_labels(y, [len(s) for s in sentences])
+        return sentences, y
+
+    def _build_keras_model(self):
+        """Build and compile the model from TokenTagger's own parameters.
+
+        Replaces scikeras's ``model``/``build_fn`` machinery: the loss is
+        fixed (sparse cross-entropy averaged over real tokens) and accuracy
+        is a *weighted* metric, so padding (weight 0) counts in neither.
+        """
+        model = self._new_model()
+        self._compile(model)
+        return model
+
+    def _new_model(self):
+        """The uncompiled Keras model of the parameters and fitted vocabularies."""
+        vocab = self.vocabulary_
+        rates = targets = None
+        if self.word_dropout:
+            rates = word_dropout_probabilities(vocab.counts_, self.word_dropout, vocab.n_special_)
+            targets = vocab.unknown_ids()
+        with self._seeded():
+            return build_model(
+                len(vocab),
+                self.n_classes_,
+                encoder=self.encoder,
+                d_model=self.d_model,
+                n_chars=len(self.char_vocabulary_) if self.char_dim else 0,
+                char_dim=self.char_dim,
+                max_chars=self.char_vocabulary_.max_chars if self.char_dim else 0,
+                char_classes=(self.char_vocabulary_.char_classes()
+                              if self.char_dim and self.char_classes else None),
+                hidden_dim=self.hidden_dim,
+                n_layers=self.n_layers,
+                dropout=self.dropout,
+                word_dropout_rates=rates,
+                word_dropout_targets=targets,
+                seed=self._random_state,  # not Python's global random: see build_model
+            )
+
+    def _seeded(self):
+        if self._random_state is None:
+            return contextlib.nullcontext()
+        return tensorflow_random_state(self._random_state)
+
+    def _compile(self, model):
+        """Compile with the padding-free loss and accuracy and a fresh optimizer."""
+        model.compile(
+            optimizer=self._make_optimizer(),
+            loss=keras.losses.SparseCategoricalCrossentropy(
+                reduction="mean_with_sample_weight"
+            ),
+            weighted_metrics=[TokenAccuracy(name="accuracy")],
+            steps_per_execution=self.steps_per_execution,
+        )
+
+    def _ensure_compiled_model(self):
+        """Compile a model loaded without its optimizer (see ``keep_optimizer``).
+
+        Also applies a ``steps_per_execution`` changed since the last fit.
+
+        Replaces scikeras's version, which compiles from scikeras's own
+        ``loss``/``metrics`` parameters.
+        """
+        if not self.model_.compiled:
+            self._compile(self.model_)
+        elif self.model_.steps_per_execution != self.steps_per_execution:
+            # Changed between warm fits: rebuild the train step, keep the optimizer.
+            self.model_.steps_per_execution = self.steps_per_execution
+            self.model_.make_train_function(force=True)
+            self.model_.make_test_function(force=True)
+
+    def _initialize_callbacks(self):
+        """Copy the user's callbacks and add early stopping.
+
+        Extends scikeras, which trains with the very callback objects given as
+        the ``callbacks`` parameter. Keras mutates them (it attaches the model,
+        opens files), which breaks scikit-learn's rule that ``fit`` leaves
+        parameters alone, and makes a fitted tagger unpicklable after, say, a
+        ``CSVLogger`` closed its file. Each fit therefore uses fresh copies.
+        """
+        super()._initialize_callbacks()
+        self._fit_callbacks = [fresh_copy(cb) for cb in self._fit_callbacks]
+        self._predict_callbacks = [fresh_copy(cb) for cb in self._predict_callbacks]
+        if self.early_stopping:
+            self._fit_callbacks = self._fit_callbacks + [
+                keras.callbacks.EarlyStopping(
+                    monitor="val_accuracy",
+                    mode="max",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                    verbose=self.verbose,
+                )
+            ]
+
+    def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        """Train on length-bucketed batches with padding weighted out.
+
+        Replaces scikeras's ``_fit``, which pads the whole training set to
+        its longest sentence and hands Keras one big array. sktag batches
+        sentences of similar length (padding stays a small share of the
+        computed positions), gives every real token its sentence's weight and
+        padding weight 0, holds out ``validation_split`` (the last sentences,
+        as Keras does) or encodes ``validation_data`` with the fitted
+        encoders, and keeps ``history_`` a plain dict.
+
+        A ``KeyboardInterrupt`` leaves the trainer fitted with the best
+        weights so far (see :class:`~sktag.callbacks.InterruptGuard`), or as
+        it was before this call when no epoch finished; any other error also
+        leaves it as it was. The exception then propagates.
+        """
+        before = dict(vars(self))
+        continuing = (self.warm_start or warm_start) and self.initialized_
+        weights_before = self.model_.get_weights() if continuing else None
+        guard = InterruptGuard()
+        try:
+            self._fit_epochs(X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
+                             **kwargs)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) and guard.best_weights is not None:
+                self.model_.set_weights(guard.best_weights)
+                self._record_history(guard.history, warm_start, initial_epoch)
+            else:  # an error, or Ctrl-C before any epoch ended: back to the state before
+                vars(self).clear()
+                vars(self).update(before)
+                if weights_before is not None:
+                    self.model_.set_weights(weights_before)
+            raise
+
+    def _fit_epochs(self, X, y, sample_weight, warm_start, epochs, initial_epoch, guard,
+                    **kwargs):
+        """The body of :meth:`_fit`."""
+        if not ((self.warm_start or warm_start) and self.initialized_):
+            X, y = self._initialize(X, y)
+        else:
+            X, y = self._validate_data(X, y)
+            self._initialize_callbacks()  # callbacks may have changed since the last fit
+        self._ensure_compiled_model()
+        train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
+        validation = kwargs.pop("validation_data", None)
+        max_steps = kwargs.pop("max_steps", None)
+        if validation is not None:
+            validation = self._encode_validation_data(validation)
+        else:
+            split = self.validation_split or (0.1 if self.early_stopping else 0.0)
+            if split:
+                train, validation = train.split_tail(split)
+        seed = self._random_state
+        if seed is None:
+            seed = np.random.randint(2**31 - 1)
+        train_batches = SentenceBatches(
+            train, self.batch_size, shuffle=self.shuffle, seed=seed,
+            class_weights=self._class_weights(train),
+        )
+        if max_steps is not None:
+            epochs = max(1, max_steps // len(train_batches))
+        if validation is not None:
+            validation = SentenceBatches(validation, self.batch_size).to_dataset()
+        fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
+        fit_args.update(kwargs)
+        with self._seeded():
+            history = self.model_.fit(
+                train_batches.to_dataset(),
+                validation_data=validation,
+                epochs=initial_epoch + epochs,
+                initial_epoch=initial_epoch,
+                shuffle=False,  # SentenceBatches shuffles
+                verbose=self.verbose,
+                callbacks=self._fit_callbacks + self._schedule(initial_epoch, epochs) + [guard],
+                **fit_args,
+            )
+        self._record_history(history.history, warm_start, initial_epoch)
+
+    def _record_history(self, history, warm_start, initial_epoch):
+        """Set ``history_``, or extend it when training continues."""
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = {}
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    def _schedule(self, initial_epoch, epochs):
+        """The learning-rate callback of ``learning_rate_schedule``, as a list."""
+        if self.learning_rate_schedule == "constant":
+            return []
+        return [cosine_schedule(self.learning_rate, initial_epoch, epochs)]
+
+    def _make_optimizer(self):
+        """The optimizer with routed ``optimizer__*`` arguments and ``learning_rate``."""
+        routed = route_params(self.get_params(), destination="optimizer", pass_filter=set())
+        routed.setdefault("learning_rate", self.learning_rate)
+        optimizer = self.optimizer
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            return optimizer.__class__.from_config({**optimizer.get_config(), **routed})
+        if isinstance(optimizer, str):
+            optimizer = keras.optimizers.get(optimizer).__class__
+        return optimizer(**routed)
+
+    def _class_weights(self, data):
+        """Per-class-id training weights from ``class_weight``, or None."""
+        if self.class_weight is None:
+            return None
+        if self.class_weight == "balanced":
+            counts = np.bincount(np.concatenate(data.labels), minlength=self.n_classes_)
+            present = counts > 0
+            weights = np.ones(self.n_classes_)
+            weights[present] = counts.sum() / (present.sum() * counts[present])
+            return weights.astype(np.float32)
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names labels not in the training data: {sorted(unknown)}; "
+                    f"known labels: {self.classes_[:20].tolist()}."
+                )
+            return np.array(
+                [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
+                dtype=np.float32,
+            )
+        raise ValueError(
+            f"class_weight must be None, 'balanced' or a dict label -> weight, "
+            f"got {self.class_weight!r}."
+        )
+
+    def _encode(self, X, y, weights=None, name="y"):
+        """Encoded sentences, label ids and sentence weights, unpadded."""
+        if weights is None:
+            weights = np.ones(len(X))
+        return EncodedSentences(
+            self.feature_encoder_.encode(X),
+            self.target_encoder_.encode(y, name=name),
+            np.asarray(weights, dtype=np.float32),
+        )
+
+    def _encode_validation_data(self, validation_data):
+        """Encode ``(X_val, y_val[, sample_weight_val])`` like the training data."""
+        if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or "
+                "(X_val, y_val, sample_weight_val)."
+            )
+        X_val = check_sentences(validation_data[0], tokenizer=self.tokenizer, name="X_val")
+        y_val = check_labels(
+            validation_data[1], [len(s) for s in X_val], name="y_val", x_name="X_val"
+        )
+        weights = None
+        if len(validation_data) == 3:
+            weights = check_sentence_weights(validation_data[2], len(X_val))
+        return self._encode(X_val, y_val, weights, name="y_val")
