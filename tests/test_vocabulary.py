@@ -145,7 +145,7 @@ def test_char_vocabulary_distinct_rows_rebuild_every_sentence():
 
     X = [["ab", "b", "ab"], [], ["b", "abcdefgh", "ab"]]
     chars = CharVocabulary(max_chars=4).fit([s for s in X if s])
-    rows, types = chars._encode_distinct(X)
+    rows, types = chars.encode_distinct(X)
     assert len(rows) == 3  # ab, b, abcdefgh
     assert [t.tolist() for t in types] == [[0, 1, 0], [], [1, 2, 0]]
     for sentence_rows, encoded in zip((rows[t] for t in types), chars.encode(X)):
