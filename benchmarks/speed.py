@@ -107,7 +107,7 @@ def timed_fit(tagger, X, y):
     tagger.fit(X, y)
     tagger.set_params(callbacks=None)
     # The tagger trains on a copy of each callback: read the copy it used.
-    used = next(cb for cb in tagger._fit_callbacks if isinstance(cb, EpochTimer))
+    used = next(cb for cb in tagger._trainer._fit_callbacks if isinstance(cb, EpochTimer))
     return float(np.median(used.seconds[1:] or used.seconds))
 
 

@@ -237,6 +237,15 @@ def cmd_predict(args):
     return EXIT_OK
 
 
+def cmd_export(args):
+    tagger = _load_model(args)
+    tagger.to_onnx(args.output)
+    print(f"ONNX model written to {args.output} (inputs: token_ids"
+          f"{', char_ids' if tagger.char_vocabulary_ is not None else ''}; output: probabilities; "
+          f"preprocessing in its metadata 'sktag.preprocessing')")
+    return EXIT_OK
+
+
 def cmd_demo(args):
     from .datasets import load_ud_english_sample, load_ud_korean_sample
 
@@ -396,6 +405,15 @@ def build_parser():
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     _add_format_options(p, default_format="text")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("export", help="write a saved tagger as a standalone ONNX model",
+                       description="Write MODEL as one ONNX model that any ONNX runtime can "
+                                   "run (Java, C#, JavaScript, Python), with the vocabulary, "
+                                   "characters and labels in its metadata; see the user "
+                                   "guide's ONNX page.")
+    _add_model_file_options(p)
+    p.add_argument("output", metavar="OUT", help="the .onnx file to write")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="train and evaluate on the sample data sktag ships",
                        description="Train a tagger on the UD sample shipped with sktag, "

@@ -12,7 +12,7 @@ TensorFlow or Keras:
     Every other model, as ONNX graphs built from the weights
     (:mod:`sktag.onnx_graphs`) and run by ONNX Runtime. Character features
     are computed once per distinct token of a call (the ``char_encoder``
-    graph), then sentences are tagged in length-sorted, padded batches (the
+    graph) and kept in a bounded cache, then sentences are tagged in length-sorted, padded batches (the
     ``word_tagger`` graph).
 
 Both take sentences already validated (lists of str tokens) and return one
@@ -20,6 +20,8 @@ Both take sentences already validated (lists of str tokens) and return one
 may be called from several threads at once, and the predictors keep no
 per-call state, so one tagger serves concurrent requests.
 """
+
+import threading
 
 import numpy as np
 
@@ -110,6 +112,8 @@ class OnnxPredictor:
 
     #: Distinct tokens per run of the character graph.
     char_chunk = 8192
+    #: Spellings whose character features are kept between calls.
+    cache_size = 100_000
 
     def __init__(self, spec, weights, encoder, n_classes):
         from .onnx_graphs import build_char_encoder, build_word_tagger
@@ -118,15 +122,19 @@ class OnnxPredictor:
         self.encoder = encoder
         self.n_classes = n_classes
         self._tagger = _session(build_word_tagger(spec, weights))
-        self._chars = _session(build_char_encoder(spec, weights)) if spec.char else None
+        self._chars = None
+        if spec.char:
+            char_graph = build_char_encoder(spec, weights)
+            self._chars = _session(char_graph)
+            self._char_width = char_graph.graph.output[0].type.tensor_type.shape.dim[1].dim_value
+            self._cache = {}
+            self._cache_lock = threading.Lock()
 
     def probabilities(self, sentences):
         """One ``(n_tokens, n_classes)`` array per sentence."""
+        token_ids = self.encoder.vocabulary_.encode(sentences, check_input=False)
         if self._chars is not None:
-            token_ids, rows, types = self.encoder.encode_distinct(sentences, check_input=False)
-            features = self._char_features(rows) if len(rows) else None
-        else:
-            token_ids = self.encoder.vocabulary_.encode(sentences, check_input=False)
+            features, types = self._char_features(sentences)
         lengths = [len(ids) for ids in token_ids]
         out = [None] * len(lengths)
         if len(lengths) == 1:
@@ -149,14 +157,43 @@ class OnnxPredictor:
         """The most probable class id of each token, per sentence."""
         return [p.argmax(axis=1) for p in self.probabilities(sentences)]
 
-    def _char_features(self, rows):
+    def _char_features(self, sentences):
+        """Character features of the distinct tokens, and each sentence's rows of them.
+
+        A token's features depend on its spelling alone: they are computed
+        once (by the ``char_encoder`` graph) for the tokens of a call not
+        seen in earlier calls, and kept in a bounded cache.
+
+        Returns
+        -------
+        features : ndarray of float32 of shape (n_distinct_tokens, n_features)
+        types : list of ndarray of intp
+            For each sentence, the row of each of its tokens.
+        """
+        index = {}
+        positions = [index.setdefault(t, len(index)) for tokens in sentences for t in tokens]
+        cache = self._cache
+        found = {token: cache.get(token) for token in index}
+        missing = [token for token, row in found.items() if row is None]
+        if missing:
+            new = self._run_char_encoder(
+                self.encoder.char_vocabulary_.encode([missing], check_input=False)[0])
+            rows = dict(zip(missing, new))
+            found.update(rows)
+            with self._cache_lock:  # lookups elsewhere use get(): a clear never breaks them
+                if len(cache) + len(rows) > self.cache_size:
+                    cache.clear()
+                cache.update(rows)
+        width = self._char_width
+        features = np.stack(list(found.values())) if found else np.zeros((0, width), np.float32)
+        ends = np.cumsum([len(tokens) for tokens in sentences])[:-1]
+        return features, np.split(np.asarray(positions, dtype=np.intp), ends)
+
+    def _run_char_encoder(self, rows):
         rows = rows.astype(np.int64)
-        if len(rows) <= self.char_chunk:
-            return self._chars.run(None, {"char_ids": rows})[0]
-        return np.concatenate([
-            self._chars.run(None, {"char_ids": rows[i : i + self.char_chunk]})[0]
-            for i in range(0, len(rows), self.char_chunk)
-        ])
+        parts = [self._chars.run(None, {"char_ids": rows[i : i + self.char_chunk]})[0]
+                 for i in range(0, len(rows), self.char_chunk)]
+        return np.concatenate(parts)
 
 
 def _session(model):

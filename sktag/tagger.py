@@ -9,6 +9,8 @@ holds plain data: encoders, history and weights as numpy arrays.
 """
 
 import difflib
+import json
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -530,18 +532,22 @@ class TokenTagger(BaseEstimator):
         predictor = vars(self).get("_predictor")
         if predictor is None:
             from .inference import make_predictor
-            from .onnx_graphs import GraphSpec
 
-            char = bool(self.char_dim)
-            spec = GraphSpec(
-                encoder=self.encoder, n_layers=self.n_layers, char=char,
-                max_chars=self.char_vocabulary_.max_chars if char else 20,
-                char_classes=bool(char and self.char_classes),
-            )
-            predictor = make_predictor(spec, self._weights, self.feature_encoder_,
-                                       self.n_classes_)
+            predictor = make_predictor(self._prediction_path_spec(), self._weights,
+                                       self.feature_encoder_, self.n_classes_)
             self._predictor = predictor
         return predictor
+
+    def _prediction_path_spec(self):
+        """The :class:`~sktag.onnx_graphs.GraphSpec` of the fitted model."""
+        from .onnx_graphs import GraphSpec
+
+        char = bool(self.char_dim)
+        return GraphSpec(
+            encoder=self.encoder, n_layers=self.n_layers, char=char,
+            max_chars=self.char_vocabulary_.max_chars if char else 20,
+            char_classes=bool(char and self.char_classes),
+        )
 
     def _sentences(self, X):
         self._check_fitted()
@@ -612,6 +618,60 @@ class TokenTagger(BaseEstimator):
         labels = check_labels(y, [len(s) for s in sentences])
         self.target_encoder_.check_label_type(labels)
         return token_accuracy(labels, self.predict(sentences), sample_weight=sample_weight)
+
+    def to_onnx(self, path=None):
+        """The whole tagger as one standalone ONNX model, for any ONNX runtime.
+
+        Inputs ``token_ids`` int64 ``(batch, length)``, right-padded with 0,
+        and, when the model has characters (``char_dim > 0``), ``char_ids``
+        int64 ``(batch, length, max_chars)``; output ``probabilities``
+        float32 ``(batch, length, n_classes)``, columns in the order of
+        ``classes_``. The model's metadata entry ``sktag.preprocessing``
+        is a JSON object with what a service in any language needs to turn
+        tokens into those ids and probabilities into labels: the
+        vocabulary, the character table, the labels and the rules; see
+        the user guide's ONNX page for the format and a client that uses no
+        sktag code.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Also write the model there.
+
+        Returns
+        -------
+        model : onnx.ModelProto
+        """
+        check_is_fitted(self)
+        from .onnx_graphs import build_tagger
+
+        model = build_tagger(self._prediction_path_spec(), self._weights)
+        entry = model.metadata_props.add()
+        entry.key = "sktag.preprocessing"
+        entry.value = json.dumps(self._preprocessing(), ensure_ascii=False)
+        if path is not None:
+            Path(path).write_bytes(model.SerializeToString())
+        return model
+
+    def _preprocessing(self):
+        """How tokens become the ONNX model's inputs, as plain JSON data."""
+        vocabulary = self.vocabulary_
+        out = {
+            "format": "sktag.preprocessing/1",
+            "labels": self.classes_.tolist(),
+            "label_scheme": self.label_scheme_,
+            "tokens": vocabulary.tokens_.tolist(),
+            "n_special": int(vocabulary.n_special_),
+            "lowercase": bool(vocabulary.lowercase),
+            "unknown_shapes": bool(vocabulary.unknown_shapes),
+            "pad_id": 0,
+            "unk_id": 1,
+        }
+        if self.char_vocabulary_ is not None:
+            chars = sorted(self.char_vocabulary_.chars_.items(), key=lambda item: item[1])
+            out["chars"] = [ch for ch, _ in chars]  # id = 2 + position
+            out["max_chars"] = int(self.char_vocabulary_.max_chars)
+        return out
 
     def save(self, path):
         """Write the fitted tagger to a safe model file (no pickle inside).
@@ -733,8 +793,6 @@ def open_model(path, *, trust_pickle=False):
         A missing, damaged or untrusted file, or a pickle that is not a
         TokenTagger.
     """
-    from pathlib import Path
-
     from .persistence import MODEL_SUFFIX, ModelFileError, file_kind
 
     path = Path(path)

@@ -54,7 +54,7 @@ def trained(corpus):
     return result, model
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["predict"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["predict"], ["export"], ["demo"]])
 def test_help_for_every_subcommand(command):
     result = run(*command, "--help")
     assert result.returncode == 0

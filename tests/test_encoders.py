@@ -79,17 +79,17 @@ def test_batched_prediction_computes_character_features_once_per_distinct_token(
     expected = tagger.predict_proba(X)
     for model in (tagger, sktag.load(tmp_path / "m.sktag"), joblib.load(tmp_path / "m.joblib")):
         path = model._prediction_path()
-        rows, types = model.feature_encoder_.char_vocabulary_.encode_distinct(X)
-        assert len(rows) == 4  # a, b, unseen, Zed
+        path._cache.clear()
         calls = []
-        original = path._char_features
-        path._char_features = lambda r: calls.append(len(r)) or original(r)
+        original = path._run_char_encoder
+        path._run_char_encoder = lambda rows: calls.append(len(rows)) or original(rows)
         try:
             got = model.predict_proba(X)
+            again = model.predict_proba(X + [["a", "new"]])
         finally:
-            path._char_features = original
-        assert calls == [4]  # also for loaded models
-        for g, e in zip(got, expected):
+            path._run_char_encoder = original
+        assert calls == [4, 1]  # a, b, unseen, Zed; then only "new": the rest is cached
+        for g, e in zip(got + again[:3], expected + expected):
             np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
 
