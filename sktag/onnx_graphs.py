@@ -643,3 +643,58 @@ def build_tagger(spec, weights):
         spec, "tagger",
     )
 
+
+
+def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char_dim=0,
+                           hidden_dim=128, word_dropout=False):
+    """The weight shapes of the model :func:`sktag.models.build_model` makes.
+
+    What :func:`keras_weights` of that model gives, shapes only, computed from
+    the sizes alone: a model file's header says how big every array must
+    be before any of them is read.
+
+    Parameters
+    ----------
+    spec : GraphSpec
+        The model's structure (``spec.char`` gives the character encoder,
+        with ``spec.n_affix`` prefix and suffix characters and, with
+        ``spec.char_classes``, the class table).
+    n_vocab, n_classes, d_model, n_chars, char_dim, hidden_dim
+        As given to ``build_model``; ``n_chars`` and ``char_dim`` only count
+        with ``spec.char``.
+    word_dropout : bool, default=False
+        Whether the model has the ``word_dropout`` layer (``build_model``
+        was given ``word_dropout_rates``).
+
+    Returns
+    -------
+    shapes : dict of str to list of tuple of int
+        Layer name -> the shape of each of its weight arrays, in
+        ``layer.get_weights()`` order. All are float32 except the second
+        array of ``word_dropout`` (its int32 targets).
+    """
+    from .vocabulary import CHAR_CLASSES
+
+    shapes = {}
+    if word_dropout:
+        shapes["word_dropout"] = [(n_vocab,), (n_vocab,)]  # rates, targets
+    shapes["embedding"] = [(n_vocab, d_model)]
+    width = d_model
+    if spec.char:
+        filters = 4 * char_dim
+        shapes["char_embedding"] = [(n_chars, char_dim)]
+        shapes["char_conv"] = [(1, 3, char_dim, filters), (filters,)]
+        width += filters + 2 * spec.n_affix * char_dim
+        if spec.char_classes:
+            shapes["char_classes"] = [(n_chars, len(CHAR_CLASSES))]
+            width += 2 * len(CHAR_CLASSES)
+    for i in range(spec.n_context_layers):
+        if spec.encoder == "conv":
+            shapes[f"conv_{i}"] = [(3, width, hidden_dim), (hidden_dim,)]
+            width = hidden_dim
+        else:
+            direction = [(width, 4 * hidden_dim), (hidden_dim, 4 * hidden_dim), (4 * hidden_dim,)]
+            shapes[f"bilstm_{i}"] = direction + direction  # forward, then backward
+            width = 2 * hidden_dim
+    shapes["tagger"] = [(width, n_classes), (n_classes,)]
+    return shapes
