@@ -46,6 +46,7 @@ import struct
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -159,7 +160,8 @@ def members_of(data):
 def rezip(members):
     """A zip of ``(name, bytes, compress_type)`` members, in that order."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(out, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name
         for name, payload, method in members:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = method

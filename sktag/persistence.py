@@ -661,7 +661,7 @@ _SEED = _Int(0, (1 << 32) - 1)
 _LABEL = _Either(_Str(_MAX_TOKEN_CHARS), _Int(-(1 << 63), (1 << 63) - 1))
 _SCALAR = _Either(_Null(), _Bool(), _Float(), _Str(4096))
 _PARAM_NAME = r"[A-Za-z_]\w{0,127}"
-_ROUTED = r"(optimizer|fit|callbacks|predict|compile|loss|metrics|model)__\w{1,128}"
+_ROUTED = r"(optimizer|fit|callbacks)__\w{1,128}"  # TokenTagger's ROUTED_PREFIXES
 
 
 def _optional(spec):

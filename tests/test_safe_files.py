@@ -1,4 +1,8 @@
-"""Safe model files: tagger.save / sktag.load, with no pickle anywhere."""
+"""Safe model files: tagger.save / sktag.load, with no pickle anywhere.
+
+The file format itself (its schema, bounds and fuzzing, on state dicts) is
+tested in tests/test_model_files.py; these tests go through TokenTagger.
+"""
 
 import json
 import os
@@ -96,15 +100,18 @@ def test_fresh_process_loads_without_unpickling(fitted_dense, tmp_path):
             np.testing.assert_array_equal(out[f"arr_{i}"], want)
 
 
-def test_archive_holds_json_and_keras_only(fitted_dense, tmp_path):
+def test_archive_holds_json_and_raw_arrays_only(fitted_dense, tmp_path):
     path = fitted_dense.save(tmp_path / "m.sktag")
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["model.keras", "sktag.json"]
+        assert sorted(archive.namelist()) == ["arrays.bin", "sktag.json"]
         header = json.loads(archive.read("sktag.json"))
-    assert header["format_version"] == FORMAT_VERSION
-    assert header["sktag_version"] == sktag.__version__
-    assert header["keras_version"] == keras.__version__
+    assert header["format_version"] == FORMAT_VERSION == 2
+    assert header["writer"]["sktag_version"] == sktag.__version__
+    assert header["writer"]["keras_version"] == keras.__version__  # Keras trained it here
     assert header["optimizer_state"] is False
+    assert {entry["key"] for entry in header["arrays"]} == {
+        "weights/word_dropout/0", "weights/word_dropout/1", "weights/embedding/0",
+        "weights/tagger/0", "weights/tagger/1"}
 
 
 def test_optimizer_state_only_when_asked(tmp_path):
@@ -122,11 +129,17 @@ def test_optimizer_state_only_when_asked(tmp_path):
 
 def test_optimizer_classes_and_instances_are_stored_by_name(tmp_path):
     X, y = _toy()
-    for optimizer in (keras.optimizers.SGD, keras.optimizers.RMSprop(rho=0.8)):
+    for optimizer, stored in ((keras.optimizers.SGD, "SGD"),
+                              (keras.optimizers.RMSprop(rho=0.8), "RMSprop")):
         tagger = TokenTagger(d_model=4, epochs=1, optimizer=optimizer, random_state=0).fit(X, y)
-        loaded = sktag.load(tagger.save(tmp_path / "m.sktag"))
-        assert type(loaded._make_optimizer()) is type(tagger._make_optimizer())
-    assert loaded.optimizer.get_config()["rho"] == pytest.approx(0.8)
+        path = tagger.save(tmp_path / "m.sktag")
+        with zipfile.ZipFile(path) as archive:
+            header = json.loads(archive.read("sktag.json"))
+        assert stored in json.dumps(header["params"]["optimizer"])
+        loaded = sktag.load(path).fit(X, y)  # trains with the same optimizer
+        assert type(loaded.model_.optimizer) is type(tagger.model_.optimizer)
+    assert isinstance(loaded.optimizer, keras.optimizers.RMSprop)
+    assert loaded.model_.optimizer.get_config()["rho"] == pytest.approx(0.8)
 
 
 def test_code_parameters_must_be_given_again(tmp_path):
@@ -153,7 +166,7 @@ def test_write_is_atomic(fitted_dense, tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(zipfile.ZipFile, "write", crash)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", crash)
     with pytest.raises(KeyboardInterrupt):
         fitted_dense.save(path)
     assert path.read_bytes() == b"previous model"
@@ -175,13 +188,13 @@ def test_save_needs_a_fitted_tagger(tmp_path):
     assert not (tmp_path / "m.sktag").exists()
 
 
-def _rewrite(path, out, header=None, weights=None):
+def _rewrite(path, out, header=None, arrays=None):
     with zipfile.ZipFile(path) as archive:
         old_header = json.loads(archive.read("sktag.json"))
-        old_weights = archive.read("model.keras")
+        old_arrays = archive.read("arrays.bin")
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("sktag.json", json.dumps(header(old_header) if header else old_header))
-        archive.writestr("model.keras", weights if weights is not None else old_weights)
+        archive.writestr("arrays.bin", arrays if arrays is not None else old_arrays)
     return out
 
 
@@ -191,7 +204,7 @@ def _write(path, data):
 
 
 def _bump_version(h):
-    return {**h, "format_version": FORMAT_VERSION + 1, "sktag_version": "9.0"}
+    return {**h, "format_version": FORMAT_VERSION + 1, "writer": {"sktag_version": "9.0"}}
 
 
 def _shrink_vocabulary(h):
@@ -200,6 +213,11 @@ def _shrink_vocabulary(h):
     for entry in vocab:
         if entry[0] == "vocabulary_":
             entry[1]["__dict__"] = entry[1]["__dict__"][:-1]
+    return h
+
+
+def _widen_embedding(h):
+    h["params"]["d_model"] += 1
     return h
 
 
@@ -216,14 +234,21 @@ def _shrink_vocabulary(h):
         (lambda src, p: _rewrite(src, p, header=lambda h: {**h, "format": "other"}),
          r"not an sktag model file \(format"),
         (lambda src, p: _rewrite(src, p, header=_bump_version),
-         r"written by sktag 9\.0 in model file format 2; this sktag \(0\.1\.0\) reads formats "
-         r"up to 1\. Upgrade sktag"),
-        (lambda src, p: _rewrite(src, p, weights=b"not keras"), r"cannot load the Keras model"),
-        (lambda src, p: _rewrite(src, p, header=_shrink_vocabulary), r"does not match the stored"),
-        (lambda src, p: _rewrite(src, p, header=lambda h: {**h, "fitted": {}}), r"inconsistent"),
+         rf"written by sktag 9\.0 in model file format {FORMAT_VERSION + 1}; this sktag "
+         rf"\(0\.1\.0\) reads formats up to {FORMAT_VERSION}\. Upgrade sktag"),
+        (lambda src, p: _rewrite(src, p, arrays=b"not arrays"),
+         r"arrays\.bin is 10 bytes; the header's arrays are \d+ bytes, stored"),
+        (lambda src, p: _rewrite(src, p, header=_widen_embedding),
+         r"weights/embedding/0 is <f4 of shape \[\d+, 8\]; the header's vocabulary, labels and "
+         r"parameters need <f4 of shape \[\d+, 9\]"),
+        (lambda src, p: _rewrite(src, p, header=_shrink_vocabulary),
+         r"field fitted\.feature_encoder_\.vocabulary_\.vocabulary_: is not the id of each"),
+        (lambda src, p: _rewrite(src, p, header=lambda h: {**h, "fitted": {}}),
+         r"field fitted: missing key 'target_encoder_'"),
     ],
     ids=["missing", "empty", "text", "random", "truncated", "empty-zip", "foreign-format",
-         "newer-format", "bad-weights", "mismatched-weights", "missing-state"],
+         "newer-format", "bad-arrays", "mismatched-weights", "inconsistent-vocabulary",
+         "missing-state"],
 )
 def test_bad_files_raise_model_file_error(fitted_dense, tmp_path, make, message):
     source = fitted_dense.save(tmp_path / "good.sktag")
@@ -297,6 +322,40 @@ def test_file_written_by_sktag_0_1_still_loads():
     assert (newer.max_steps, newer.char_classes) == (10, True)
     proba = tagger.predict_proba(["수학 당신은"])[0]
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_file_of_sktag_0_1_saves_again_in_todays_format(tmp_path):
+    tagger = sktag.load(FIXTURE)
+    again = sktag.load(tagger.save(tmp_path / "m.sktag"))
+    with zipfile.ZipFile(tmp_path / "m.sktag") as archive:
+        assert sorted(archive.namelist()) == ["arrays.bin", "sktag.json"]
+    _assert_same_predictions(tagger, again, ["수학 당신은 선생님 입니다", "모르는 말"])
+    assert again.char_classes is False and again.get_params() == tagger.get_params()
+
+
+def test_loading_needs_no_tensorflow(fitted_dense, tmp_path):
+    """A model file loads and predicts where TensorFlow, Keras and h5py cannot be imported."""
+    path = fitted_dense.save(tmp_path / "m.sktag")
+    conv = TokenTagger(encoder="conv", char_dim=2, hidden_dim=4, d_model=4, epochs=1,
+                       random_state=0).fit(*_toy())
+    conv_path = conv.save(tmp_path / "conv.sktag")
+    expected = [t.predict_proba(SENTENCES) for t in (fitted_dense, conv)]
+    script = textwrap.dedent(f"""
+        import sys
+        class Refuse:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("tensorflow", "keras", "h5py", "scikeras"):
+                    raise ImportError(f"{{name}} must not be imported")
+        sys.meta_path.insert(0, Refuse())
+        import numpy as np, sktag
+        for i, p in enumerate(({str(path)!r}, {str(conv_path)!r})):
+            np.savez({str(tmp_path)!r} + f"/out{{i}}.npz", *sktag.load(p).predict_proba({SENTENCES!r}))
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
+    for i, want in enumerate(expected):
+        with np.load(tmp_path / f"out{i}.npz") as out:
+            for j, proba in enumerate(want):
+                np.testing.assert_array_equal(out[f"arr_{j}"], proba)
 
 
 def test_pickle_of_a_loaded_tagger_still_works(fitted_dense, tmp_path):
