@@ -195,8 +195,10 @@ def _encoder_classes():
 
 def _to_json(value, where):
     """``value`` as JSON-ready data; raise TypeError naming ``where`` otherwise."""
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str(value)  # numpy's str_ (tokens picked with numpy) is written as str
     if isinstance(value, (np.bool_,)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
