@@ -126,7 +126,7 @@ class OnnxPredictor:
         if spec.char:
             char_graph = build_char_encoder(spec, weights)
             self._chars = _session(char_graph)
-            self._char_width = char_graph.graph.output[0].type.tensor_type.shape.dim[1].dim_value
+            self._char_width = char_graph.output_widths["char_features"]
             self._cache = {}
             self._cache_lock = threading.Lock()
 

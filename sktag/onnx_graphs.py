@@ -2,7 +2,8 @@
 
 The graphs compute what :func:`sktag.models.build_model`'s models compute at
 inference, the way skl2onnx converters build a graph from an estimator's
-fitted parameters: node by node, with :mod:`onnx.helper`, from the arrays of
+fitted parameters: node by node (written by :mod:`sktag.onnx_proto`, so
+that building a graph needs no ``onnx`` import), from the arrays of
 :func:`keras_weights` and the structure of a :class:`GraphSpec`. Nothing here
 traces or exports a Keras model, and this module imports neither Keras nor
 TensorFlow: a graph can be rebuilt from saved weights alone.
@@ -58,9 +59,8 @@ import json
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
 
-from . import __version__
+from . import __version__, onnx_proto
 
 __all__ = [
     "ALLOWED_OPS",
@@ -276,30 +276,30 @@ class _Graph:
         key = (hint, array.dtype.str, array.shape, array.tobytes())
         if key not in self._constants:
             self._constants[key] = name = self.name(hint)
-            self.initializers.append(numpy_helper.from_array(array, name))
+            self.initializers.append(onnx_proto.tensor(name, array))
         return self._constants[key]
 
     def op(self, op_type, *inputs, hint=None, **attributes):
         """Append one node with one output; returns the output's name."""
         assert op_type in ALLOWED_OPS, op_type
         output = self.name(hint or op_type.lower())
-        self.nodes.append(helper.make_node(
+        self.nodes.append(onnx_proto.Node(
             op_type, list(inputs), [output], name=self.name(f"{op_type}_{len(self.nodes)}"),
             **attributes,
         ))
         return output
 
     def model(self, graph_name, doc, inputs, outputs, spec, role):
-        graph = helper.make_graph(
-            self.nodes, graph_name, inputs, outputs, initializer=self.initializers,
-            doc_string=doc,
+        """The finished model; ``inputs`` and ``outputs`` are :func:`_tensor` triples."""
+        return onnx_proto.Model(
+            nodes=self.nodes, initializers=self.initializers,
+            inputs=[onnx_proto.value_info(*t) for t in inputs],
+            outputs=[onnx_proto.value_info(*t) for t in outputs],
+            graph_name=graph_name, doc=doc, opset=OPSET, ir_version=IR_VERSION,
+            producer_name="sktag", producer_version=__version__,
+            metadata={"sktag.graph": role, "sktag.spec": json.dumps(asdict(spec))},
+            output_widths={name: shape[-1] for name, _, shape in outputs},
         )
-        model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
-            producer_name="sktag", producer_version=__version__, doc_string=doc,
-        )
-        helper.set_model_props(model, {"sktag.graph": role, "sktag.spec": json.dumps(asdict(spec))})
-        return model
 
 
 def _layer(weights, name, count):
@@ -355,7 +355,7 @@ def _emit_char_features(g, spec, weights, char_ids):
     if n:
         zero = g.const("zero", 0, np.int64)
         lengths = g.op(
-            "ReduceSum", _not_padding(g, char_ids, TensorProto.INT64),
+            "ReduceSum", _not_padding(g, char_ids, onnx_proto.INT64),
             g.const("last_axis", [1], np.int64), keepdims=1, hint="n_chars",
         )  # (N, 1)
         positions = g.op("Add", lengths, g.const("suffix_offsets", np.arange(n) - n, np.int64))
@@ -410,7 +410,7 @@ def _emit_word_tagger(g, spec, weights, token_ids, token_chars=None, n_char_feat
 
     if spec.encoder == "conv" and spec.n_context_layers:
         mask = g.op(
-            "Unsqueeze", _not_padding(g, token_ids, TensorProto.FLOAT),
+            "Unsqueeze", _not_padding(g, token_ids, onnx_proto.FLOAT),
             g.const("channel_axis", [1], np.int64), hint="token_mask",
         )  # (B, 1, L)
         # One more padding position: onnxruntime's Conv rejects length 0, and
@@ -435,10 +435,10 @@ def _emit_word_tagger(g, spec, weights, token_ids, token_chars=None, n_char_feat
 
     elif spec.encoder == "bilstm" and spec.n_context_layers:
         lengths = g.op(
-            "ReduceSum", _not_padding(g, token_ids, TensorProto.INT64),
+            "ReduceSum", _not_padding(g, token_ids, onnx_proto.INT64),
             g.const("length_axis", [1], np.int64), keepdims=0,
         )
-        lengths = g.op("Cast", lengths, to=TensorProto.INT32, hint="sequence_lens")  # (B,)
+        lengths = g.op("Cast", lengths, to=onnx_proto.INT32, hint="sequence_lens")  # (B,)
         # One more, empty, sentence: onnxruntime's LSTM crashes on a batch of 0.
         lengths = g.op("Pad", lengths, g.const("pad_batch", [0, 1], np.int64))
         x = g.op("Transpose", x, perm=[1, 0, 2])  # (L, B, C): ONNX LSTM's layout 0
@@ -498,7 +498,7 @@ def _output(g, value, name):
 
 
 def _tensor(name, elem_type, shape):
-    return helper.make_tensor_value_info(name, elem_type, shape)
+    return name, elem_type, shape
 
 
 def _require_char(spec, builder):
@@ -518,7 +518,7 @@ def build_char_encoder(spec, weights):
 
     Returns
     -------
-    model : onnx.ModelProto
+    model : sktag.onnx_proto.Model
         Input ``char_ids`` int64 ``(n_tokens, max_chars)``, each row a token's
         character ids as :class:`~sktag.vocabulary.CharVocabulary` writes
         them; output ``char_features`` float32 ``(n_tokens, n_features)``.
@@ -539,8 +539,8 @@ def build_char_encoder(spec, weights):
         "sktag character encoder: the character features of each token, from its "
         "row of character ids (embedding, width-3 CNN max-pooled over the characters, "
         "prefix and suffix embeddings, character classes).",
-        [_tensor("char_ids", TensorProto.INT64, ["n_tokens", spec.max_chars])],
-        [_tensor("char_features", TensorProto.FLOAT, ["n_tokens", width])],
+        [_tensor("char_ids", onnx_proto.INT64, ["n_tokens", spec.max_chars])],
+        [_tensor("char_features", onnx_proto.FLOAT, ["n_tokens", width])],
         spec, "char_encoder",
     )
 
@@ -563,7 +563,7 @@ def build_word_tagger(spec, weights):
 
     Returns
     -------
-    model : onnx.ModelProto
+    model : sktag.onnx_proto.Model
         Inputs ``token_ids`` int64 ``(batch, length)``, padded on the right
         with 0, and with ``spec.char`` ``token_chars`` float32
         ``(batch, length, n_features)`` (the output of
@@ -577,12 +577,12 @@ def build_word_tagger(spec, weights):
     """
     g = _Graph()
     g.name("token_ids")
-    inputs = [_tensor("token_ids", TensorProto.INT64, ["batch", "length"])]
+    inputs = [_tensor("token_ids", onnx_proto.INT64, ["batch", "length"])]
     token_chars, width = None, 0
     if spec.char:
         width = _char_width(spec, weights)
         token_chars = g.name("token_chars")
-        inputs.append(_tensor("token_chars", TensorProto.FLOAT, ["batch", "length", width]))
+        inputs.append(_tensor("token_chars", onnx_proto.FLOAT, ["batch", "length", width]))
     g.name("probabilities")
     probabilities, n_classes = _emit_word_tagger(g, spec, weights, "token_ids", token_chars, width)
     _output(g, probabilities, "probabilities")
@@ -590,7 +590,7 @@ def build_word_tagger(spec, weights):
         "sktag_word_tagger",
         f"sktag word tagger ({spec.encoder} encoder): the class probabilities of each "
         "token from its id" + (" and character features." if spec.char else "."),
-        inputs, [_tensor("probabilities", TensorProto.FLOAT, ["batch", "length", n_classes])],
+        inputs, [_tensor("probabilities", onnx_proto.FLOAT, ["batch", "length", n_classes])],
         spec, "word_tagger",
     )
 
@@ -606,7 +606,7 @@ def build_tagger(spec, weights):
 
     Returns
     -------
-    model : onnx.ModelProto
+    model : sktag.onnx_proto.Model
         Inputs ``token_ids`` int64 ``(batch, length)``, padded on the right
         with 0, and with ``spec.char`` ``char_ids`` int64
         ``(batch, length, max_chars)``; output ``probabilities`` float32
@@ -619,11 +619,11 @@ def build_tagger(spec, weights):
     """
     g = _Graph()
     g.name("token_ids")
-    inputs = [_tensor("token_ids", TensorProto.INT64, ["batch", "length"])]
+    inputs = [_tensor("token_ids", onnx_proto.INT64, ["batch", "length"])]
     token_chars, width = None, 0
     if spec.char:
         g.name("char_ids")
-        inputs.append(_tensor("char_ids", TensorProto.INT64, ["batch", "length", spec.max_chars]))
+        inputs.append(_tensor("char_ids", onnx_proto.INT64, ["batch", "length", spec.max_chars]))
         rows = g.op("Flatten", "char_ids", axis=2, hint="token_char_rows")  # (B * L, M)
         features, width = _emit_char_features(g, spec, weights, rows)
         shape = g.op(
@@ -639,7 +639,7 @@ def build_tagger(spec, weights):
         f"sktag token tagger ({spec.encoder} encoder"
         + (", with characters" if spec.char else "")
         + "): the class probabilities of each token of a batch of padded sentences.",
-        inputs, [_tensor("probabilities", TensorProto.FLOAT, ["batch", "length", n_classes])],
+        inputs, [_tensor("probabilities", onnx_proto.FLOAT, ["batch", "length", n_classes])],
         spec, "tagger",
     )
 

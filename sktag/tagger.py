@@ -646,12 +646,11 @@ class TokenTagger(BaseEstimator):
         from .onnx_graphs import build_tagger
 
         model = build_tagger(self._prediction_path_spec(), self._weights)
-        entry = model.metadata_props.add()
-        entry.key = "sktag.preprocessing"
-        entry.value = json.dumps(self._preprocessing(), ensure_ascii=False)
+        model.metadata["sktag.preprocessing"] = json.dumps(self._preprocessing(),
+                                                           ensure_ascii=False)
         if path is not None:
             Path(path).write_bytes(model.SerializeToString())
-        return model
+        return model.to_onnx()
 
     def _preprocessing(self):
         """How tokens become the ONNX model's inputs, as plain JSON data."""

@@ -78,9 +78,11 @@ def fitted(name):
             layer.set_weights([0.5 * rng.normal(size=w.shape) for w in layer.get_weights()])
     spec = spec_from_keras(model)
     weights = keras_weights(model)
-    graphs = {"tagger": build_tagger(spec, weights), "word_tagger": build_word_tagger(spec, weights)}
+    # sktag writes the bytes itself (sktag.onnx_proto); the onnx package parses them here.
+    graphs = {"tagger": build_tagger(spec, weights).to_onnx(),
+              "word_tagger": build_word_tagger(spec, weights).to_onnx()}
     if char:
-        graphs["char_encoder"] = build_char_encoder(spec, weights)
+        graphs["char_encoder"] = build_char_encoder(spec, weights).to_onnx()
     return model, spec, weights, graphs
 
 
