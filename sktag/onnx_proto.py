@@ -43,47 +43,55 @@ def _key(field, wire_type):
     return _varint(field << 3 | wire_type)
 
 
+# A message is written as a list of byte pieces, joined once at the end: a
+# nested length-delimited field then costs a length prefix, not a copy of its
+# content (a graph's weights would otherwise be copied once per nesting level).
 def _int(field, value):
-    return _key(field, 0) + _varint(int(value))
+    return [_key(field, 0) + _varint(int(value))]
 
 
 def _bytes(field, value):
+    """A length-delimited field: str, bytes or a buffer, or a list of pieces."""
     if isinstance(value, str):
         value = value.encode("utf-8")
-    return _key(field, 2) + _varint(len(value)) + value
+    pieces = value if isinstance(value, list) else [value]
+    size = sum(len(p) if isinstance(p, bytes) else memoryview(p).nbytes for p in pieces)
+    return [_key(field, 2) + _varint(size), *pieces]
 
 
 def _float(field, value):
-    return _key(field, 5) + struct.pack("<f", value)
+    return [_key(field, 5) + struct.pack("<f", value)]
+
+
+def _join(*fields):
+    return [piece for field in fields for piece in field]
 
 
 def tensor(name, array):
     """A ``TensorProto`` (raw little-endian data) of a float32, int32 or int64 array."""
-    array = np.asarray(array)
+    array = np.asarray(array, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
     data_type = DTYPES[array.dtype]
-    dims = b"".join(_int(1, d) for d in array.shape)
-    raw = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
-    return dims + _int(2, data_type) + _bytes(8, name) + _bytes(9, raw)
+    raw = memoryview(array.astype(array.dtype.newbyteorder("<"), copy=False).reshape(-1)).cast("B")
+    return _join(*(_int(1, d) for d in array.shape), _int(2, data_type), _bytes(8, name),
+                 _bytes(9, raw))
 
 
 def value_info(name, elem_type, shape):
     """A ``ValueInfoProto`` of a tensor; a str dimension is symbolic."""
-    dims = b"".join(
-        _bytes(1, _bytes(2, d) if isinstance(d, str) else _int(1, d)) for d in shape
-    )
-    tensor_type = _int(1, elem_type) + _bytes(2, dims)
-    return _bytes(1, name) + _bytes(2, _bytes(1, tensor_type))
+    dims = _join(*(_bytes(1, _bytes(2, d) if isinstance(d, str) else _int(1, d)) for d in shape))
+    tensor_type = _join(_int(1, elem_type), _bytes(2, dims))
+    return _join(_bytes(1, name), _bytes(2, _bytes(1, tensor_type)))
 
 
 def _attribute(name, value):
     if isinstance(value, bool) or isinstance(value, (int, np.integer)):
-        return _bytes(1, name) + _int(3, value) + _int(20, _ATTR_INT)
+        return _join(_bytes(1, name), _int(3, value), _int(20, _ATTR_INT))
     if isinstance(value, float):
-        return _bytes(1, name) + _float(2, value) + _int(20, _ATTR_FLOAT)
+        return _join(_bytes(1, name), _float(2, value), _int(20, _ATTR_FLOAT))
     if isinstance(value, (str, bytes)):
-        return _bytes(1, name) + _bytes(4, value) + _int(20, _ATTR_STRING)
+        return _join(_bytes(1, name), _bytes(4, value), _int(20, _ATTR_STRING))
     if isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
-        return _bytes(1, name) + b"".join(_int(8, v) for v in value) + _int(20, _ATTR_INTS)
+        return _join(_bytes(1, name), *(_int(8, v) for v in value), _int(20, _ATTR_INTS))
     raise TypeError(f"attribute {name!r}: unsupported value {value!r}")
 
 
@@ -97,11 +105,11 @@ class Node:
         self.name = name
         self.attributes = attributes
 
-    def serialize(self):
-        return (b"".join(_bytes(1, i) for i in self.input)
-                + b"".join(_bytes(2, o) for o in self.output)
-                + _bytes(3, self.name) + _bytes(4, self.op_type)
-                + b"".join(_bytes(5, _attribute(k, v)) for k, v in sorted(self.attributes.items())))
+    def pieces(self):
+        """The serialized ``NodeProto``, as byte pieces."""
+        return _join(*(_bytes(1, i) for i in self.input), *(_bytes(2, o) for o in self.output),
+                     _bytes(3, self.name), _bytes(4, self.op_type),
+                     *(_bytes(5, _attribute(k, v)) for k, v in sorted(self.attributes.items())))
 
 
 class Model:
@@ -110,9 +118,9 @@ class Model:
     Parameters
     ----------
     nodes : list of Node
-    initializers : list of bytes
+    initializers : list
         Serialized tensors (:func:`tensor`).
-    inputs, outputs : list of bytes
+    inputs, outputs : list
         Serialized value infos (:func:`value_info`).
     graph_name, doc : str
     opset, ir_version : int
@@ -141,17 +149,15 @@ class Model:
 
     def SerializeToString(self):  # noqa: N802 -- the name of protobuf messages' method
         """The model's bytes, as ``onnx.ModelProto.SerializeToString`` would give them."""
-        graph = (b"".join(_bytes(1, n.serialize()) for n in self.nodes)
-                 + _bytes(2, self.graph_name)
-                 + b"".join(_bytes(5, t) for t in self.initializers)
-                 + _bytes(10, self.doc)
-                 + b"".join(_bytes(11, v) for v in self.inputs)
-                 + b"".join(_bytes(12, v) for v in self.outputs))
-        return (_int(1, self.ir_version) + _bytes(2, self.producer_name)
-                + _bytes(3, self.producer_version) + _bytes(6, self.doc) + _bytes(7, graph)
-                + _bytes(8, _bytes(1, "") + _int(2, self.opset))
-                + b"".join(_bytes(14, _bytes(1, k) + _bytes(2, v))
-                           for k, v in self.metadata.items()))
+        graph = _join(*(_bytes(1, n.pieces()) for n in self.nodes), _bytes(2, self.graph_name),
+                      *(_bytes(5, t) for t in self.initializers), _bytes(10, self.doc),
+                      *(_bytes(11, v) for v in self.inputs), *(_bytes(12, v) for v in self.outputs))
+        model = _join(_int(1, self.ir_version), _bytes(2, self.producer_name),
+                      _bytes(3, self.producer_version), _bytes(6, self.doc), _bytes(7, graph),
+                      _bytes(8, _join(_bytes(1, ""), _int(2, self.opset))),
+                      *(_bytes(14, _join(_bytes(1, k), _bytes(2, v)))
+                        for k, v in self.metadata.items()))
+        return b"".join(model)
 
     def to_onnx(self):
         """The same model as an ``onnx.ModelProto`` (imports the ``onnx`` package)."""

@@ -18,7 +18,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentences
 from .decoding import best_iob2_path, iob2_transitions
-from .metrics import token_accuracy
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
@@ -613,6 +612,8 @@ class TokenTagger(BaseEstimator):
         score : float
             Share of tokens whose predicted label is right.
         """
+        from .metrics import token_accuracy  # scikit-learn's metrics: not on the serving path
+
         check_is_fitted(self)
         sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
         labels = check_labels(y, [len(s) for s in sentences])

@@ -33,7 +33,8 @@ def test_a_model_round_trips_through_the_onnx_package():
     assert attrs == {"axis": 0, "perm": [2, 0, -1], "alpha": 0.25, "direction": b"bidirectional"}
     arrays = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
     np.testing.assert_array_equal(arrays["w"], weights)
-    assert arrays["big"].tolist() == [-(2**40), 3] and arrays["i"].dtype == np.int32
+    assert arrays["big"].tolist() == [-(2**40), 3]
+    assert arrays["i"].dtype == np.int32 and arrays["i"].shape == () and arrays["i"] == 7
     dims = graph.input[0].type.tensor_type.shape.dim
     assert [d.dim_param or d.dim_value for d in dims] == ["batch", 4]
     assert graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
