@@ -80,11 +80,11 @@ _HEADER = "sktag.json"
 _ARRAYS = "arrays.bin"
 _KERAS = "model.keras"  # format 1
 
-#: The most bytes ``sktag.json`` may inflate to: a vocabulary of about five
-#: million words (about 50 bytes of JSON each).
+#: The most bytes ``sktag.json`` may inflate to: a vocabulary of about seven
+#: million words (35-40 bytes of JSON each).
 MAX_HEADER_BYTES = 256 << 20
 #: The most ``sktag.json`` may inflate per compressed byte (beyond its first
-#: MiB). sktag's headers inflate 2-6 times; a deflate bomb of zeros 1000 times.
+#: MiB). sktag's headers inflate 2-5 times; a deflate bomb of zeros 1000 times.
 MAX_HEADER_RATIO = 50
 _RATIO_FREE_BYTES = 1 << 20
 #: The most JSON values (commas, brackets and braces) a header may have: what
@@ -97,12 +97,13 @@ _MAX_MEMBERS = 16
 #: Bounds of the inner zip and weights of a format-1 ``model.keras``.
 _MAX_KERAS_JSON_BYTES = 4 << 20
 _ALIGN = 16
+_ZIP64_FROM = 1 << 31  # arrays.bin this big is written with zip64 sizes
 _CHUNK = 1 << 20
 
 _MAX_VOCAB = 1 << 24
 _MAX_CHARS = 1 << 21  # every Unicode code point fits
 _MAX_CLASSES = 1 << 16
-_MAX_TOKEN_CHARS = 1 << 16
+_MAX_TOKEN_CHARS = 1 << 20
 _MAX_EPOCHS = 1 << 20
 _MAX_ARRAYS = 1 << 14
 _DTYPES = ("<f4", "<i4", "<i8")  # the only array dtypes a model file holds
@@ -1277,7 +1278,7 @@ def _write_atomically(path, header, blobs, size):
             info = zipfile.ZipInfo(_ARRAYS, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
             info.file_size = size
-            with archive.open(info, "w", force_zip64=size >= (1 << 31)) as out:
+            with archive.open(info, "w", force_zip64=size >= _ZIP64_FROM) as out:
                 for padding, array in blobs:
                     out.write(b"\x00" * padding)
                     out.write(memoryview(array.reshape(-1)).cast("B"))

@@ -121,6 +121,18 @@ def test_round_trip_is_exact(tmp_path, config):
         assert all(a.flags.aligned for a in arrays)
 
 
+def test_zip64_arrays_read_back(tmp_path, monkeypatch):
+    """arrays.bin of 2 GiB and more is written with zip64 sizes (here: from 0 bytes)."""
+    monkeypatch.setattr(persistence, "_ZIP64_FROM", 0)
+    state = make_state()
+    path = _write(tmp_path, state)
+    with zipfile.ZipFile(path) as archive:
+        at = archive.getinfo("arrays.bin").header_offset
+    local = path.read_bytes()[at: at + 30]
+    assert int.from_bytes(local[28:30], "little") == 20  # the local header's zip64 field
+    assert same_state(read_model_file(path), state)
+
+
 def test_layout_is_json_and_raw_arrays(dense):
     state, path = dense
     with zipfile.ZipFile(path) as archive:
