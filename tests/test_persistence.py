@@ -102,3 +102,28 @@ def test_pickle_from_before_char_classes_loads_without_them(toy_pos):
     refit = clone(old).fit(X, y)
     with pytest.raises(ValueError, match="No layer named 'char_classes'"):
         find_layer(refit.model_, "char_classes")
+
+
+def test_a_pickle_of_sktag_0_1_0_still_loads_and_predicts_the_same(seed_data, tmp_path):
+    # Written when TokenTagger was a scikeras wrapper holding a Keras model
+    # (tests/data/README.md); unpickling migrates the model to weights.
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "seed_tagger_pickle_0.1.0.pkl"
+    old = joblib.load(path)
+    sentences = ["당신은 수학 선생님 입니다", "나는 학생 입니다"]
+    assert old.predict(sentences) == [[0, 1, 1, 0], [0, 1, 0]]
+    proba = np.concatenate(old.predict_proba(sentences))
+    np.testing.assert_allclose(proba[:3, 1], [0.0, 0.888422, 0.888422], atol=1e-5)
+    assert "model_" not in vars(old) and set(old._weights) >= {"embedding", "char_conv", "tagger"}
+    # It trains on, saves as a safe file and pickles in today's layout.
+    X, y = seed_data
+    old.partial_fit(X, y)
+    assert len(old.history_["loss"]) == 31
+    assert sktag_load(old.save(tmp_path / "m.sktag")).predict(sentences) == old.predict(sentences)
+
+
+def sktag_load(path):
+    import sktag
+
+    return sktag.load(path)
