@@ -28,7 +28,7 @@ import numpy as np
 from .batching import prediction_batches
 from .vocabulary import pad_sequences
 
-__all__ = ["OnnxPredictor", "TablePredictor", "make_predictor"]
+__all__ = ["FeatureCache", "OnnxPredictor", "TablePredictor", "make_predictor"]
 
 
 def make_predictor(spec, weights, encoder, n_classes):
@@ -126,9 +126,8 @@ class OnnxPredictor:
         if spec.char:
             char_graph = build_char_encoder(spec, weights)
             self._chars = _session(char_graph)
-            self._char_width = char_graph.output_widths["char_features"]
-            self._cache = {}
-            self._cache_lock = threading.Lock()
+            self._cache = FeatureCache(char_graph.output_widths["char_features"],
+                                       self.cache_size)
 
     def probabilities(self, sentences):
         """One ``(n_tokens, n_classes)`` array per sentence."""
@@ -159,13 +158,12 @@ class OnnxPredictor:
         """A service's usual call, with no sorting, padding or copies."""
         inputs = {"token_ids": ids.astype(np.int64)[None]}
         if self._chars is not None:
-            cache = self._cache
-            rows = [cache.get(token) for token in tokens]
-            if any(row is None for row in rows):
+            rows = self._cache.lookup(tokens)
+            if None in rows:
                 features, types = self._char_features([tokens])
                 inputs["token_chars"] = features[types[0]][None]
             else:
-                inputs["token_chars"] = np.stack(rows)[None]
+                inputs["token_chars"] = self._cache.table[rows][None]
         return self._tagger.run(None, inputs)[0][0]
 
     def label_ids(self, sentences):
@@ -176,8 +174,8 @@ class OnnxPredictor:
         """Character features of the distinct tokens, and each sentence's rows of them.
 
         A token's features depend on its spelling alone: they are computed
-        once (by the ``char_encoder`` graph) for the tokens of a call not
-        seen in earlier calls, and kept in a bounded cache.
+        (by the ``char_encoder`` graph) for the tokens of a call that earlier
+        calls have not cached.
 
         Returns
         -------
@@ -187,20 +185,19 @@ class OnnxPredictor:
         """
         index = {}
         positions = [index.setdefault(t, len(index)) for tokens in sentences for t in tokens]
-        cache = self._cache
-        found = {token: cache.get(token) for token in index}
-        missing = [token for token, row in found.items() if row is None]
-        if missing:
+        distinct = list(index)
+        rows = self._cache.lookup(distinct)
+        features = np.empty((len(distinct), self._cache.width), dtype=np.float32)
+        known = [i for i, row in enumerate(rows) if row is not None]
+        if known:
+            features[known] = self._cache.table[[rows[i] for i in known]]
+        if len(known) < len(distinct):
+            unknown = [i for i, row in enumerate(rows) if row is None]
+            missing = [distinct[i] for i in unknown]
             new = self._run_char_encoder(
                 self.encoder.char_vocabulary_.encode([missing], check_input=False)[0])
-            rows = dict(zip(missing, new))
-            found.update(rows)
-            with self._cache_lock:  # lookups elsewhere use get(): a clear never breaks them
-                if len(cache) + len(rows) > self.cache_size:
-                    cache.clear()
-                cache.update(rows)
-        width = self._char_width
-        features = np.stack(list(found.values())) if found else np.zeros((0, width), np.float32)
+            features[unknown] = new
+            self._cache.add(missing, new)
         ends = np.cumsum([len(tokens) for tokens in sentences])[:-1]
         return features, np.split(np.asarray(positions, dtype=np.intp), ends)
 
@@ -209,6 +206,53 @@ class OnnxPredictor:
         parts = [self._chars.run(None, {"char_ids": rows[i : i + self.char_chunk]})[0]
                  for i in range(0, len(rows), self.char_chunk)]
         return np.concatenate(parts)
+
+
+class FeatureCache:
+    """Feature rows by spelling: an append-only table, safe to read from any thread.
+
+    Rows are only ever appended (under a lock) and never change, and a
+    spelling is entered only after the table that holds its row is
+    published, so a reader that looks its spellings up first and reads
+    ``table`` second always finds their rows. Once ``size`` spellings are in,
+    the cache stops growing; later spellings are computed on every call.
+
+    Parameters
+    ----------
+    width : int
+        Features per spelling.
+    size : int
+        Most spellings kept.
+    """
+
+    def __init__(self, width, size):
+        self.width = width
+        self.size = size
+        self.rows = {}
+        self.table = np.zeros((256, width), dtype=np.float32)
+        self._lock = threading.Lock()
+
+    def lookup(self, spellings):
+        """The table row of each spelling, or None where it is not cached."""
+        get = self.rows.get
+        return [get(s) for s in spellings]
+
+    def add(self, spellings, features):
+        """Keep the features of spellings not yet cached, while there is room."""
+        with self._lock:
+            new = [(s, f) for s, f in zip(spellings, features) if s not in self.rows]
+            new = new[: max(0, self.size - len(self.rows))]
+            if not new:
+                return
+            n, table = len(self.rows), self.table
+            if n + len(new) > len(table):
+                grown = np.zeros((max(2 * len(table), n + len(new)), self.width), np.float32)
+                grown[:n] = table[:n]
+                table = grown
+            table[n : n + len(new)] = [f for _, f in new]
+            self.table = table  # published before any spelling points into it
+            for i, (spelling, _) in enumerate(new):
+                self.rows[spelling] = n + i
 
 
 def _session(model):

@@ -78,8 +78,8 @@ def test_batched_prediction_computes_character_features_once_per_distinct_token(
     X = [["a", "b", "a"], ["b", "unseen", "a", "a"], ["Zed"]]
     expected = tagger.predict_proba(X)
     for model in (tagger, sktag.load(tmp_path / "m.sktag"), joblib.load(tmp_path / "m.joblib")):
+        model._predictor = None  # a new predictor: nothing cached
         path = model._prediction_path()
-        path._cache.clear()
         calls = []
         original = path._run_char_encoder
         path._run_char_encoder = lambda rows: calls.append(len(rows)) or original(rows)

@@ -165,3 +165,17 @@ def test_sktag_export_writes_the_onnx_model(fitted, tmp_path, capsys):
                  "--trust-pickle"]) == 0
     assert "ONNX model written to" in capsys.readouterr().out
     assert (tmp_path / "m.onnx").read_bytes() == fitted["bilstm"].to_onnx().SerializeToString()
+
+
+def test_feature_cache_appends_rows_and_stops_at_its_size():
+    from sktag.inference import FeatureCache
+
+    cache = FeatureCache(width=3, size=300)
+    first = np.arange(600, dtype=np.float32).reshape(200, 3)
+    cache.add([f"w{i}" for i in range(200)], first)
+    cache.add(["w0", "w1"], np.full((2, 3), -1.0, np.float32))  # known: unchanged
+    second = np.ones((200, 3), np.float32)
+    cache.add([f"v{i}" for i in range(200)], second)  # grows past 256 rows, stops at 300
+    rows = cache.lookup(["w0", "w199", "v0", "v99", "v100", "new"])
+    assert rows == [0, 199, 200, 299, None, None]
+    np.testing.assert_array_equal(cache.table[rows[:4]], [first[0], first[199], second[0], second[99]])
