@@ -663,3 +663,12 @@ def test_fuzz_mutated_files_load_and_predict_identically_or_raise_model_file_err
     counts, failures, slowest = fuzz.fuzz(seconds=4, seed=1, load=fuzz.make_loader())
     assert not failures, failures[:5]
     assert sum(counts[kind]["identical"] for kind in fuzz.KINDS) > 0
+
+
+def test_the_schema_knows_every_parameter_of_token_tagger():
+    """A new TokenTagger parameter needs its row in persistence._PARAMS (or
+    write_model_file refuses every tagger: a file it could not read)."""
+    from sktag.tagger import ROUTED_PREFIXES, TokenTagger
+
+    assert set(TokenTagger().get_params(deep=False)) == set(persistence._PARAMS)
+    assert persistence._ROUTED.startswith("(" + "|".join(ROUTED_PREFIXES) + ")__")
