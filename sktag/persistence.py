@@ -317,6 +317,10 @@ class _Spec:
     def fail(self, value, where):
         raise _Invalid(where, f"expected {self.description}, got {_show(value)}")
 
+    def accepts_all(self, values):
+        """Whether every one of ``values`` fits, as they are (a fast path for arrays)."""
+        return False
+
 
 class _Null(_Spec):
     description = "null"
@@ -345,6 +349,10 @@ class _Int(_Spec):
         if type(value) is not int or not self.low <= value <= self.high:
             self.fail(value, where)
         return value
+
+    def accepts_all(self, values):
+        return all(type(v) is int for v in values) and (
+            not values or self.low <= min(values) and max(values) <= self.high)
 
 
 class _Float(_Spec):
@@ -381,6 +389,10 @@ class _Str(_Spec):
                 or (self.pattern and not self.pattern.fullmatch(value)):
             self.fail(value, where)
         return value
+
+    def accepts_all(self, values):
+        return self.pattern is None and all(
+            type(v) is str and self.min_chars <= len(v) <= self.max_chars for v in values)
 
 
 class _Enum(_Spec):
@@ -484,7 +496,8 @@ class _Array(_Spec):
         if shape != [len(data)] or type(shape[0]) is not int:
             raise _Invalid(f"{where}.shape", f"expected [{len(data)}], got {_show(shape)}")
         item = self.items[dtype]
-        data = [item(v, f"{where}[{i}]") for i, v in enumerate(data)]
+        if not item.accepts_all(data):  # the fast check failed: find the item, say why
+            data = [item(v, f"{where}[{i}]") for i, v in enumerate(data)]
         if dtype == "O":  # np.array would turn a list of equal-length lists into 2-D
             array = np.empty(len(data), dtype=object)
             array[:] = data

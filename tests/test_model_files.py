@@ -510,6 +510,12 @@ SCHEMA_CASES = {
                                        r"weights/word_dropout/0 is <f4 of shape \[14\]; the "
                                        r"header's vocabulary, labels and parameters need <f4 of "
                                        r"shape \[64\]"),
+    "negative-count": (lambda h: _attr(_vocab_state(h), "counts_")[1]["__ndarray__"].__setitem__(
+        3, -1), r"vocabulary_\.counts_\[3\]: expected an int in \[0, 4611686018427387904\], got -1"),
+    "bool-count": (lambda h: _attr(_vocab_state(h), "counts_")[1]["__ndarray__"].__setitem__(
+        5, True), r"vocabulary_\.counts_\[5\]: expected an int in .*, got True"),
+    "token-of-another-type": (lambda h: _attr(_vocab_state(h), "tokens_")[1][
+        "__ndarray__"].__setitem__(6, 6), r"vocabulary_\.tokens_\[6\]: expected a string"),
     "char-dim-without-chars": (lambda h: h["params"].update(char_dim=2),
                                r"params\.char_dim: is 2, but the feature encoder has no "
                                r"character vocabulary"),
