@@ -1,9 +1,14 @@
-"""Speed benchmark: prediction latency and throughput, training speed, memory, size.
+"""Speed benchmark: prediction latency and throughput, cold start, training speed, size.
 
 In one run, with models trained on the EWT train file and measured on the dev
 file: one-sentence ``predict`` latency (median and p90 of 500 calls),
 whole-set throughput in tokens/s, fit seconds per epoch and training tokens/s,
-model file size (joblib, and the safe ``.sktag`` file), and ``import sktag`` time.
+model file size (joblib, and the safe ``.sktag`` file), ``import sktag``
+time, and the cold start of a service: a fresh process that loads a model file
+and tags one sentence, timed under ``/usr/bin/time`` against a process that
+only imports ``sklearn.base`` (the floor every scikit-learn model pays) and
+against sklearn-crfsuite's ``joblib.load`` + ``predict``. Then the serving
+targets (issue "Serving at CRF cost"), each with its measured ratio.
 Fit seconds per epoch are the median over epochs after the first (set-up,
 vocabulary and graph tracing excluded); crfsuite's is its whole fit. Rows: sktag dense, sktag
 best context configuration, raw Keras ``Model.predict`` on the dense model,
@@ -72,6 +77,36 @@ def throughput(predict, X, min_seconds=1.0, min_calls=3):
         rates.append(n_tokens / seconds)
         total += seconds
     return float(np.median(rates))
+
+
+COLD_RUNS = 5
+
+
+def cold_start(code):
+    """Median wall seconds and peak RSS (MiB) of ``python -c code`` in fresh processes."""
+    runs = []
+    for _ in range(COLD_RUNS):
+        result = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-c", code],
+                                capture_output=True, text=True, check=True)
+        seconds, kib = result.stderr.strip().splitlines()[-1].split()
+        runs.append((float(seconds), int(kib) / 1024))
+    return float(np.median([r[0] for r in runs])), float(np.median([r[1] for r in runs]))
+
+
+def cold_starts(best, crf, features, folder):
+    """Fresh-process cold starts: the floor, a best-configuration .sktag, the CRF."""
+    model = best.save(Path(folder) / "best.sktag")
+    crf_path = Path(folder) / "crf.joblib"
+    import joblib
+
+    joblib.dump(crf.crf_, crf_path)
+    return {
+        "floor: import sklearn.base": cold_start("import sklearn.base"),
+        "sktag: sktag.load(best.sktag).predict": cold_start(
+            f"import sktag; sktag.load({str(model)!r}).predict([{SENTENCE!r}])"),
+        "sklearn-crfsuite: joblib.load + predict": cold_start(
+            f"import joblib; joblib.load({str(crf_path)!r}).predict([{features!r}])"),
+    }
 
 
 def file_size(model):
@@ -177,6 +212,12 @@ def main(argv=None):
 
     add("raw Keras Model.predict (dense model)", None, keras_predict(dense))
 
+    with tempfile.TemporaryDirectory() as folder:
+        from accuracy import _token_features
+
+        features = [_token_features(SENTENCE, i, False) for i in range(len(SENTENCE))]
+        cold = cold_starts(best, crf, features, folder)
+
     crf_row = rows[0]
     lines = [
         "| model | 1-sentence latency ms, median (p90) | throughput tokens/s | fit s/epoch "
@@ -202,7 +243,34 @@ def main(argv=None):
         f"(both timed with epochs={args.best_epochs} instead of max_steps). Measured {date.today().isoformat()} with "
         f"`python benchmarks/speed.py {' '.join(argv)}`."
     )
-    table = "\n".join(lines) + "\n" + footer
+    floor_s, floor_mb = cold["floor: import sklearn.base"]
+    cold_lines = ["| fresh process | wall s (median of 5) | peak RSS MiB | above the floor |",
+                  "|---|---|---|---|"]
+    for name, (seconds, mb) in cold.items():
+        above = "-" if name.startswith("floor") else f"+{seconds - floor_s:.2f} s, +{mb - floor_mb:.0f} MiB"
+        cold_lines.append(f"| {name} | {seconds:.2f} | {mb:.0f} | {above} |")
+    by_name = {r["name"]: r for r in rows}
+    best_row = by_name["sktag best context configuration"]
+    fast_row = by_name["sktag fast context configuration (conv)"]
+    dense_row = by_name["sktag dense, TokenTagger(d_model=64)"]
+    sktag_s, sktag_mb = cold["sktag: sktag.load(best.sktag).predict"]
+    crf_s, _ = cold["sklearn-crfsuite: joblib.load + predict"]
+    targets = [
+        ("best: one-sentence latency / CRF", best_row["median"] / crf_row["median"], "<=", 2.0),
+        ("fast context: one-sentence latency / CRF", fast_row["median"] / crf_row["median"], "<=", 1.0),
+        ("best: throughput / CRF", best_row["tps"] / crf_row["tps"], ">=", 1.5),
+        ("fast context: throughput / CRF", fast_row["tps"] / crf_row["tps"], ">=", 2.0),
+        ("dense: one-sentence latency / CRF", dense_row["median"] / crf_row["median"], "<=", 0.15),
+        ("cold start above the floor, s", sktag_s - floor_s, "<=", 0.3),
+        ("cold start above the floor, MiB", sktag_mb - floor_mb, "<=", 60),
+        ("cold start / CRF's", sktag_s / crf_s, "<=", 1.3),
+    ]
+    target_lines = ["| target | measured | needed | met |", "|---|---|---|---|"]
+    for name, value, op, bound in targets:
+        met = value <= bound if op == "<=" else value >= bound
+        target_lines.append(f"| {name} | {value:.2f} | {op} {bound:g} | {'yes' if met else 'no'} |")
+    table = ("\n".join(lines) + "\n" + footer + "\n\n" + "\n".join(cold_lines)
+             + "\n\n" + "\n".join(target_lines))
     print()
     print(table)
     if args.output:

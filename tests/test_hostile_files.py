@@ -77,7 +77,7 @@ def test_a_sktag_name_is_never_unpickled_even_when_trusted(tmp_path, how):
 
 
 @pytest.mark.parametrize("how", HOW)
-@pytest.mark.parametrize("command", ["evaluate", "predict"])
+@pytest.mark.parametrize("command", ["evaluate", "predict", "export"])
 def test_cli_commands_never_unpickle_untrusted_files(tmp_path, dev, capsys, how, command):
     marker = tmp_path / "ran"
     for name in ("evil.sktag", "evil.joblib"):
