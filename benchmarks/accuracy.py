@@ -34,35 +34,17 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from sktag import TokenTagger, Vocabulary  # noqa: E402
+from sktag import TokenTagger, configurations  # noqa: E402
 from sktag.io import read_conllu, read_iob  # noqa: E402
 from sktag.metrics import entity_f1, token_accuracy  # noqa: E402
 
-#: The documented best configuration (README, docs): one constructor call,
-#: the same for every English task. ``max_steps`` makes the training length
-#: a number of updates: 7 epochs of EWT, 56 of the 1,600 UNER sentences.
-BEST = dict(
-    encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, dropout=0.15,
-    word_dropout=2.0, vocabulary=Vocabulary(lowercase=True), max_steps=1400, batch_size=64,
-    learning_rate=0.005, learning_rate_schedule="cosine",
-)
-
-#: Korean (the issue allows a configuration of its own): two convolutions
-#: instead of the BiLSTM, dropout 0.5, 7 epochs whatever the corpus size,
-#: the weights averaged over the last steps (Adam's exponential moving
-#: average), lighter word dropout, and no character classes (Hangul has no
-#: case). On Kaist -> GSD, more epochs or no averaging cost Korean UPOS 1-2
-#: points, word_dropout=2.0 half a point, the BiLSTM or dropout 0.15 Korean
-#: nouns half a point, character classes 0.1-0.5 points (see the closing
-#: notes of issue 4).
-KOREAN = dict({k: v for k, v in BEST.items() if k != "max_steps"}, encoder="conv", n_layers=2,
-              dropout=0.5, epochs=7, word_dropout=1.0, optimizer__use_ema=True,
-              char_classes=False)
-
-#: A context model for the fastest answers: the best configuration with
-#: convolutions instead of the BiLSTM.
-FAST_CHANGES = dict(encoder="conv", n_layers=2)
-FAST_CONTEXT = dict(BEST, **FAST_CHANGES)
+#: The documented configurations, defined once in the package
+#: (sktag.configurations): the best for every English task, Korean's own, and
+#: the fast context model (the best with two convolutions).
+BEST = configurations.best()
+KOREAN = configurations.korean()
+FAST_CHANGES = configurations.FAST_CHANGES
+FAST_CONTEXT = configurations.fast_context()
 
 
 class MostFrequentTag:

@@ -117,10 +117,11 @@ def _print_evaluation(tagger, X, y, out=None):
     n_tokens = sum(len(s) for s in X)
     print(f"accuracy: {token_accuracy(y, y_pred):.4f} ({n_tokens:,} tokens, {len(X):,} sentences)",
           file=out)
-    seen = tagger.vocabulary_.vocabulary_
-    lower = tagger.vocabulary_.lowercase
-    unseen = [(g == p) for s, gs, ps in zip(X, y, y_pred) for t, g, p in zip(s, gs, ps)
-              if (t.lower() if lower else t) not in seen]
+    # Unseen: what the vocabulary maps to an unknown id (its own rule, lowercasing included).
+    ids = tagger.vocabulary_.encode(X)
+    n_special = tagger.vocabulary_.n_special_
+    unseen = [(g == p) for s, gs, ps in zip(ids, y, y_pred) for i, g, p in zip(s, gs, ps)
+              if i < n_special]
     if unseen:
         print(f"accuracy on unseen words: {sum(unseen) / len(unseen):.4f} "
               f"({len(unseen):,} tokens)", file=out)
@@ -138,27 +139,25 @@ def _print_evaluation(tagger, X, y, out=None):
 _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
                   "dropout", "epochs", "max_steps", "batch_size", "learning_rate",
                   "learning_rate_schedule", "word_dropout", "lowercase")
-#: ``--best``: the documented best configuration (README, docs/benchmarks).
-_BEST_MODEL = dict(encoder="bilstm", d_model=100, char_dim=16, hidden_dim=128, n_layers=1,
-                   dropout=0.15, max_steps=1400, batch_size=64, learning_rate=0.005,
-                   learning_rate_schedule="cosine", word_dropout=2.0, lowercase=True)
 
 
 def _make_tagger(args, verbose):
-    """A TokenTagger from ``--best`` or the defaults, then the options given."""
+    """A TokenTagger from ``--best`` (:func:`sktag.configurations.best`) or the
+    defaults, then the options given."""
+    from .configurations import best
     from .tagger import TokenTagger
     from .vocabulary import Vocabulary
 
-    params = dict(_BEST_MODEL) if args.best else {}
+    params = best() if args.best else {}
     for name in _MODEL_OPTIONS:
         if getattr(args, name, None) is not None:
             params[name] = getattr(args, name)
     if args.epochs is not None and args.max_steps is None:
         params.pop("max_steps", None)  # --epochs asks for epochs, also after --best
-    lowercase = params.pop("lowercase", False)
+    if params.pop("lowercase", False):
+        params["vocabulary"] = Vocabulary(lowercase=True)
     return TokenTagger(
         **params,
-        vocabulary=Vocabulary(lowercase=True) if lowercase else None,
         early_stopping=args.early_stopping,
         patience=args.patience,
         verbose=verbose,

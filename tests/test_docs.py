@@ -97,3 +97,24 @@ def test_doc_examples_run(page, tmp_path, monkeypatch):
     except ImportError:
         pass
     assert runner.failures == 0, "".join(report)
+
+
+def test_the_readme_shows_the_configurations_the_package_defines():
+    """The README's constructor calls are sktag.configurations' best and Korean ones."""
+    import sklearn.base
+
+    from sktag import TokenTagger, Vocabulary, configurations
+
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    call = re.search(r"best = (TokenTagger\(.*?\n\))", readme, re.S).group(1)
+    korean_call = re.search(r"`(sklearn\.base\.clone\(best\)\.set_params\(.*?\))`", readme).group(1)
+    namespace = {"TokenTagger": TokenTagger, "Vocabulary": Vocabulary, "sklearn": sklearn}
+    best = eval(call, namespace)
+    korean = eval(korean_call, {**namespace, "best": best})
+
+    def described(tagger):
+        return {k: v.get_params() if hasattr(v, "get_params") else v
+                for k, v in tagger.get_params(deep=False).items()}
+
+    assert described(best) == described(TokenTagger(**configurations.best()))
+    assert described(korean) == described(TokenTagger(**configurations.korean()))
