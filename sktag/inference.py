@@ -121,10 +121,10 @@ class OnnxPredictor:
         self.spec = spec
         self.encoder = encoder
         self.n_classes = n_classes
-        self._tagger = _session(build_word_tagger(spec, weights))
+        self._tagger = _session(build_word_tagger(spec, weights, external_data=True))
         self._chars = None
         if spec.char:
-            char_graph = build_char_encoder(spec, weights)
+            char_graph = build_char_encoder(spec, weights, external_data=True)
             self._chars = _session(char_graph)
             self._cache = FeatureCache(char_graph.output_widths["char_features"],
                                        self.cache_size)
@@ -256,11 +256,20 @@ class FeatureCache:
 
 
 def _session(model):
-    """An ONNX Runtime CPU session of an ONNX model built by :mod:`sktag.onnx_graphs`."""
+    """An ONNX Runtime CPU session of an ONNX model built by :mod:`sktag.onnx_graphs`.
+
+    The large weights reach ONNX Runtime as external initializers, straight
+    from their numpy arrays, not through the model's serialized bytes: one
+    copy of the weights less at the peak of a service's start.
+    """
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # errors only
+    if model.external:
+        names = list(model.external)
+        options.add_external_initializers(
+            names, [onnxruntime.OrtValue.ortvalue_from_numpy(model.external[n]) for n in names])
     return onnxruntime.InferenceSession(
         model.SerializeToString(), options, providers=["CPUExecutionProvider"]
     )

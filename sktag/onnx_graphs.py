@@ -256,7 +256,12 @@ def spec_from_keras(model):
 class _Graph:
     """Nodes and initializers of a graph under construction, with fresh names."""
 
-    def __init__(self):
+    #: Initializers of at least this many bytes are external when ``external_data``.
+    external_from = 1 << 16
+
+    def __init__(self, external_data=False):
+        self.external_data = external_data
+        self.external = {}
         self.nodes = []
         self.initializers = []
         self._used = set()
@@ -272,11 +277,14 @@ class _Graph:
 
     def const(self, hint, value, dtype=np.float32):
         """An initializer holding ``value`` (one per hint and value); returns its name."""
-        array = np.asarray(value, dtype=dtype)
+        array = np.asarray(value, dtype=dtype, order="C")  # external data must be C-ordered
         key = (hint, array.dtype.str, array.shape, array.tobytes())
         if key not in self._constants:
             self._constants[key] = name = self.name(hint)
-            self.initializers.append(onnx_proto.tensor(name, array))
+            external = self.external_data and array.nbytes >= self.external_from
+            if external:
+                self.external[name] = array
+            self.initializers.append(onnx_proto.tensor(name, array, external=external))
         return self._constants[key]
 
     def op(self, op_type, *inputs, hint=None, **attributes):
@@ -299,6 +307,7 @@ class _Graph:
             producer_name="sktag", producer_version=__version__,
             metadata={"sktag.graph": role, "sktag.spec": json.dumps(asdict(spec))},
             output_widths={name: shape[-1] for name, _, shape in outputs},
+            external=self.external,
         )
 
 
@@ -506,7 +515,7 @@ def _require_char(spec, builder):
         raise ValueError(f"{builder} needs a spec with char=True.")
 
 
-def build_char_encoder(spec, weights):
+def build_char_encoder(spec, weights, *, external_data=False):
     """The ONNX graph of a model's character encoder.
 
     Parameters
@@ -515,6 +524,11 @@ def build_char_encoder(spec, weights):
         With ``char=True``.
     weights : dict of str to list of ndarray
         See :func:`keras_weights`.
+    external_data : bool, default=False
+        Leave the large initializers out of the model's bytes, for
+        ``SessionOptions.add_external_initializers`` (see
+        :attr:`sktag.onnx_proto.Model.external`); the model is then not
+        standalone.
 
     Returns
     -------
@@ -529,7 +543,7 @@ def build_char_encoder(spec, weights):
         The spec has no characters, or the weights do not fit it.
     """
     _require_char(spec, "build_char_encoder")
-    g = _Graph()
+    g = _Graph(external_data)
     g.name("char_ids")
     features, width = _emit_char_features(g, spec, weights, "char_ids")
     g.name("char_features")
@@ -552,7 +566,7 @@ def _char_width(spec, weights):
     return _emit_char_features(probe, spec, weights, "char_ids")[1]
 
 
-def build_word_tagger(spec, weights):
+def build_word_tagger(spec, weights, *, external_data=False):
     """The ONNX graph of a model's word tagger (the whole model without characters).
 
     Parameters
@@ -560,6 +574,11 @@ def build_word_tagger(spec, weights):
     spec : GraphSpec
     weights : dict of str to list of ndarray
         See :func:`keras_weights`.
+    external_data : bool, default=False
+        Leave the large initializers out of the model's bytes, for
+        ``SessionOptions.add_external_initializers`` (see
+        :attr:`sktag.onnx_proto.Model.external`); the model is then not
+        standalone.
 
     Returns
     -------
@@ -575,7 +594,7 @@ def build_word_tagger(spec, weights):
     ValueError
         The weights do not fit the spec.
     """
-    g = _Graph()
+    g = _Graph(external_data)
     g.name("token_ids")
     inputs = [_tensor("token_ids", onnx_proto.INT64, ["batch", "length"])]
     token_chars, width = None, 0

@@ -67,10 +67,20 @@ def _join(*fields):
     return [piece for field in fields for piece in field]
 
 
-def tensor(name, array):
-    """A ``TensorProto`` (raw little-endian data) of a float32, int32 or int64 array."""
+def tensor(name, array, external=False):
+    """A ``TensorProto`` (raw little-endian data) of a float32, int32 or int64 array.
+
+    With ``external=True`` the data is left out and the tensor says it is
+    external: ONNX Runtime then takes it from
+    ``SessionOptions.add_external_initializers`` (see :attr:`Model.external`),
+    so the weights are not copied into the model's bytes first.
+    """
     array = np.asarray(array, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
     data_type = DTYPES[array.dtype]
+    if external:
+        location = _join(_bytes(1, "location"), _bytes(2, name))
+        return _join(*(_int(1, d) for d in array.shape), _int(2, data_type), _bytes(8, name),
+                     _bytes(13, location), _int(14, 1))  # data_location = EXTERNAL
     raw = memoryview(array.astype(array.dtype.newbyteorder("<"), copy=False).reshape(-1)).cast("B")
     return _join(*(_int(1, d) for d in array.shape), _int(2, data_type), _bytes(8, name),
                  _bytes(9, raw))
@@ -130,10 +140,13 @@ class Model:
     output_widths : dict of str to int
         The last dimension of each output, for callers that need it
         without parsing the model.
+    external : dict of str to ndarray, default=None
+        The initializers written with ``external=True``, by name.
     """
 
     def __init__(self, *, nodes, initializers, inputs, outputs, graph_name, doc, opset,
-                 ir_version, producer_name, producer_version, metadata, output_widths):
+                 ir_version, producer_name, producer_version, metadata, output_widths,
+                 external=None):
         self.nodes = nodes
         self.initializers = initializers
         self.inputs = inputs
@@ -146,6 +159,7 @@ class Model:
         self.producer_version = producer_version
         self.metadata = dict(metadata)
         self.output_widths = dict(output_widths)
+        self.external = dict(external or {})
 
     def SerializeToString(self):  # noqa: N802 -- the name of protobuf messages' method
         """The model's bytes, as ``onnx.ModelProto.SerializeToString`` would give them."""
@@ -163,4 +177,6 @@ class Model:
         """The same model as an ``onnx.ModelProto`` (imports the ``onnx`` package)."""
         import onnx
 
+        if self.external:
+            raise ValueError("a model with external initializers is not standalone")
         return onnx.load_from_string(self.SerializeToString())
