@@ -15,8 +15,9 @@ TensorFlow or Keras:
     graph) and kept in a bounded cache, then sentences are tagged in length-sorted, padded batches (the
     ``word_tagger`` graph).
 
-Both take sentences already validated (lists of str tokens) and return one
-``(n_tokens, n_classes)`` float32 array per sentence. ONNX Runtime sessions
+Both take sentences already validated (lists of str tokens):
+``probabilities(sentences)`` returns one ``(n_tokens, n_classes)`` float32
+array per sentence, ``labels(sentences, classes)`` one list of labels. ONNX Runtime sessions
 may be called from several threads at once, and the predictors keep no
 per-call state, so one tagger serves concurrent requests.
 """
@@ -80,19 +81,29 @@ class TablePredictor:
         self.n_classes = n_classes
 
     def _ids(self, sentences):
+        """The ids of all tokens of all sentences, in one array."""
         flat = [token for tokens in sentences for token in tokens]
-        ids = self.encoder.vocabulary_.encode([flat], check_input=False)[0]
-        return ids, np.cumsum([len(tokens) for tokens in sentences])[:-1]
+        return self.encoder.vocabulary_.encode([flat], check_input=False)[0]
 
     def probabilities(self, sentences):
         """One ``(n_tokens, n_classes)`` array per sentence."""
-        ids, cuts = self._ids(sentences)
-        return np.split(self.table[ids], cuts)
+        return np.split(self.table[self._ids(sentences)],
+                        np.cumsum([len(tokens) for tokens in sentences])[:-1])
 
-    def label_ids(self, sentences):
-        """The most probable class id of each token, per sentence."""
-        ids, cuts = self._ids(sentences)
-        return np.split(self.label_table[ids], cuts)
+    def labels(self, sentences, classes):
+        """The most probable label of each token, per sentence, as lists.
+
+        All tokens are looked up at once: no padding, no batches, one
+        conversion to Python objects.
+        """
+        labels = classes[self.label_table[self._ids(sentences)]].tolist()
+        if len(sentences) == 1:
+            return [labels]
+        out, start = [], 0
+        for tokens in sentences:
+            out.append(labels[start : start + len(tokens)])
+            start += len(tokens)
+        return out
 
 
 class OnnxPredictor:
@@ -166,9 +177,9 @@ class OnnxPredictor:
                 inputs["token_chars"] = self._cache.table[rows][None]
         return self._tagger.run(None, inputs)[0][0]
 
-    def label_ids(self, sentences):
-        """The most probable class id of each token, per sentence."""
-        return [p.argmax(axis=1) for p in self.probabilities(sentences)]
+    def labels(self, sentences, classes):
+        """The most probable label of each token, per sentence, as lists."""
+        return [classes[p.argmax(axis=1)].tolist() for p in self.probabilities(sentences)]
 
     def _char_features(self, sentences):
         """Character features of the distinct tokens, and each sentence's rows of them.

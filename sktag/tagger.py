@@ -593,7 +593,7 @@ class TokenTagger(BaseEstimator):
             allowed, start = iob2_transitions(self.classes_)
             return [self.classes_[best_iob2_path(p, allowed, start)].tolist()
                     for p in path.probabilities(sentences)]
-        return [self.classes_[ids].tolist() for ids in path.label_ids(sentences)]
+        return path.labels(sentences, self.classes_)
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
