@@ -11,9 +11,14 @@ Run::
 
     python benchmarks/frontier.py --data ../shared/data --random-state 0 1 \\
         --output docs/benchmarks/frontier.md --figure docs/benchmarks/frontier.png
+
+The measurements are also written beside the table (``frontier.json``);
+``--redraw docs/benchmarks/frontier.json --figure ...`` draws the figure from
+them again without measuring.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -65,24 +70,31 @@ def draw(rows, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+    numbers = {r["name"]: k + 1 for k, r in enumerate(rows)}  # points are numbered: no overlaps
     for ax, key, label in ((axes[0], "latency_ms", "one-sentence latency, ms (log)"),
                            (axes[1], "tps", "throughput on EWT dev, tokens/s (log)")):
+        placed = []
         for r in rows:
             crf = r["name"] == "sklearn-crfsuite"
+            near = any(abs(r[key] / x - 1) < 0.08 and abs(r["accuracy"] - a) < 0.002
+                       for x, a in placed)  # a label already there: put this one below
+            placed.append((r[key], r["accuracy"]))
             ax.scatter(r[key], r["accuracy"], marker="s" if crf else "o",
                        color="tab:red" if crf else "tab:blue", zorder=3)
             ax.errorbar(r[key], r["accuracy"], yerr=[[r["accuracy"] - r["min"]],
                                                      [r["max"] - r["accuracy"]]],
                         color="gray", lw=1, zorder=2)
-            ax.annotate(r["name"], (r[key], r["accuracy"]), textcoords="offset points",
-                        xytext=(5, 4), fontsize=8)
+            ax.annotate(str(numbers[r["name"]]), (r[key], r["accuracy"]),
+                        textcoords="offset points", xytext=(4, -12 if near else 4), fontsize=9)
         ax.set_xscale("log")
         ax.set_xlabel(label)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("EWT UPOS accuracy (dev)")
     fig.suptitle("sktag configurations and sklearn-crfsuite: accuracy against serving cost")
-    fig.tight_layout()
+    fig.text(0.5, 0.01, "   ".join(f"{n}: {name}" for name, n in numbers.items()), ha="center",
+             fontsize=8.5)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=110)
 
 
@@ -93,8 +105,14 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", help="subset of configuration names")
     parser.add_argument("--output", help="also write the Markdown table to this file")
     parser.add_argument("--figure", help="draw the frontier to this PNG file")
+    parser.add_argument("--redraw", metavar="JSON",
+                        help="draw --figure from the measurements an earlier run wrote "
+                             "beside its --output (NAME.json) instead of measuring")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    if args.redraw:
+        draw(json.loads(Path(args.redraw).read_text(encoding="utf-8")), args.figure)
+        return
     train, test, _ = load_task("ewt-upos", args.data)
     rows = [measure(name, params, args.random_state, train, test)
             for name, params in CONFIGURATIONS.items() if not args.only or name in args.only]
@@ -115,6 +133,8 @@ def main(argv=None):
     print(table)
     if args.output:
         Path(args.output).write_text(table + "\n", encoding="utf-8")
+        Path(args.output).with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n",
+                                                          encoding="utf-8")
     if args.figure:
         draw(rows, args.figure)
 
