@@ -109,8 +109,12 @@ def _write_history(tagger, path):
 
 
 def _print_evaluation(tagger, X, y, out=None):
-    from .metrics import classification_report, entity_precision_recall_f1, is_bio_tagging
-    from .metrics import token_accuracy
+    from .metrics import (
+        classification_report,
+        entity_precision_recall_f1,
+        is_bio_tagging,
+        token_accuracy,
+    )
 
     out = sys.stdout if out is None else out  # at call time: tests and callers swap it
     y_pred = tagger.predict(X)
@@ -269,7 +273,7 @@ def cmd_demo(args):
 
 def _require_matplotlib():
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib
     except ImportError:
         raise UsageError('--plot needs matplotlib: pip install "sktag[plot]"') from None
 

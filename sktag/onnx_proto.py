@@ -94,7 +94,7 @@ def value_info(name, elem_type, shape):
 
 
 def _attribute(name, value):
-    if isinstance(value, bool) or isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, int, np.integer)):
         return _join(_bytes(1, name), _int(3, value), _int(20, _ATTR_INT))
     if isinstance(value, float):
         return _join(_bytes(1, name), _float(2, value), _int(20, _ATTR_FLOAT))
@@ -161,7 +161,7 @@ class Model:
         self.output_widths = dict(output_widths)
         self.external = dict(external or {})
 
-    def SerializeToString(self):  # noqa: N802 -- the name of protobuf messages' method
+    def SerializeToString(self):
         """The model's bytes, as ``onnx.ModelProto.SerializeToString`` would give them."""
         graph = _join(*(_bytes(1, n.pieces()) for n in self.nodes), _bytes(2, self.graph_name),
                       *(_bytes(5, t) for t in self.initializers), _bytes(10, self.doc),

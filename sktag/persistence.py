@@ -328,7 +328,6 @@ class _Null(_Spec):
     def __call__(self, value, where):
         if value is not None:
             self.fail(value, where)
-        return None
 
 
 class _Bool(_Spec):

@@ -612,7 +612,9 @@ class TokenTagger(BaseEstimator):
         score : float
             Share of tokens whose predicted label is right.
         """
-        from .metrics import token_accuracy  # scikit-learn's metrics: not on the serving path
+        from .metrics import (
+            token_accuracy,  # scikit-learn's metrics: not on the serving path
+        )
 
         check_is_fitted(self)
         sentences = check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
