@@ -301,7 +301,9 @@ def test_deflate_bomb_header_fails_fast_in_little_memory(tmp_path, declared):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert seconds < 2
+    # Fails fast and small: reading the whole bomb took 13 s and 4 GB. The bound
+    # on time only guards against a hang (a loaded CI machine is slow).
+    assert seconds < 5
     assert peak < 8 << 20
 
 
@@ -647,7 +649,7 @@ def test_format_1_keras_bomb_stops_at_the_bound_from_the_header(tmp_path):
     start = time.perf_counter()
     with pytest.raises(ModelFileError, match=r"model.keras inflates to more than \d+ bytes"):
         read_model_file(path)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 5  # a hang guard, not a speed target
 
 
 # ----------------------------------------------------------------------
@@ -659,7 +661,7 @@ def test_fuzz_mutated_files_read_identically_or_raise_model_file_error():
     assert not failures, failures[:5]
     assert sum(sum(c.values()) for c in counts.values()) > 100
     assert all(counts[kind]["ModelFileError"] for kind in fuzz.KINDS)
-    assert slowest < 1.5
+    assert slowest < 5  # no case hangs (each takes milliseconds)
 
 
 def test_fuzz_mutated_files_load_and_predict_identically_or_raise_model_file_error():
