@@ -270,12 +270,15 @@ class TokenTagger(BaseEstimator):
         self.random_state = random_state
         vars(self).update(kwargs)
 
-
     # ------------------------------------------------------------------
     # scikit-learn protocol
     # ------------------------------------------------------------------
     def _get_param_names(self):
-        """The constructor's parameters and the routed ones that were given."""
+        """The constructor's parameters and the routed ones that were given.
+
+        An instance method, as in scikeras (scikit-learn's is a classmethod
+        reading ``__init__``): routed parameters exist only on instances.
+        """
         return sorted(k for k in vars(self) if not k.startswith("_") and not k.endswith("_"))
 
     def set_params(self, **params):
