@@ -149,11 +149,7 @@ class OnnxPredictor:
             features, types = self._char_features(sentences)
         lengths = [len(ids) for ids in token_ids]
         out = [None] * len(lengths)
-        if len(lengths) == 1:
-            batches = [np.zeros(1, dtype=np.intp)] if lengths[0] else []
-        else:
-            batches = prediction_batches(lengths)
-        for batch in batches:
+        for batch in prediction_batches(lengths):  # empty sentences are in none
             inputs = {"token_ids": pad_sequences([token_ids[i] for i in batch], dtype=np.int64)}
             if self._chars is not None:
                 # Padding positions point at row 0: any row will do, they are masked.

@@ -325,17 +325,23 @@ class TokenTagger(BaseEstimator):
         to resume training where it stopped.
         """
         state = dict(vars(self))
-        trainer = state.pop("_trainer", None)
+        state.pop("_trainer", None)
         state.pop("_predictor", None)
-        keep = self.keep_optimizer or self.warm_start
-        if trainer is not None:
-            state["_optimizer_state"] = trainer.optimizer_state() if keep else None
-        elif not keep:
-            state["_optimizer_state"] = None
+        if "_weights" in state:
+            state["_optimizer_state"] = self._kept_optimizer_state()
         return state
 
     def __setstate__(self, state):
         vars(self).update(_migrated_state(state))
+        if "_weights" in vars(self):
+            self._set_derived_state()
+
+    def _kept_optimizer_state(self):
+        """The optimizer's variables if ``keep_optimizer`` or ``warm_start`` ask for them."""
+        if not (self.keep_optimizer or self.warm_start):
+            return None
+        trainer = vars(self).get("_trainer")  # holds the latest state when there is one
+        return trainer.optimizer_state() if trainer is not None else self._optimizer_state
 
     # ------------------------------------------------------------------
     # training
@@ -698,14 +704,13 @@ class TokenTagger(BaseEstimator):
         check_is_fitted(self)
         from .persistence import write_model_file
 
-        state = self.__getstate__()
         encoder = _copy_without_tokenizer(self.feature_encoder_)
         return write_model_file(path, {
             "params": self.get_params(deep=False),
             "fitted": {"target_encoder_": self.target_encoder_, "feature_encoder_": encoder,
                        "history_": self.history_, "_random_state": self._random_state},
             "weights": self._weights,
-            "optimizer_state": state["_optimizer_state"],
+            "optimizer_state": self._kept_optimizer_state(),
         })
 
 
@@ -854,7 +859,4 @@ def _migrated_state(state):
             [np.array(v.numpy()) for v in model.optimizer.variables]
             if keep and model.compiled and model.optimizer.built else None)
     state.setdefault("_optimizer_state", None)
-    if "_weights" in state:
-        state.update(state["target_encoder_"].get_metadata())
-        state.update(state["feature_encoder_"].get_metadata())
     return state
