@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from .architecture import ENCODERS
 from .vocabulary import CHAR_CLASSES
 
 try:  # where Keras 3 draws the seeds of layers created without one
@@ -36,9 +37,6 @@ __all__ = [
     "split_at_characters",
     "word_dropout_probabilities",
 ]
-
-#: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
-ENCODERS = ("dense", "conv", "bilstm")
 
 #: Columns of a character class table.
 N_CHAR_CLASSES = len(CHAR_CLASSES)

@@ -56,11 +56,12 @@ and only the operators in :data:`ALLOWED_OPS`.
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 
 from . import __version__, onnx_proto
+from .architecture import GraphSpec
 
 __all__ = [
     "ALLOWED_OPS",
@@ -88,7 +89,6 @@ ALLOWED_OPS = frozenset({
     "Reshape", "Shape", "Slice", "Softmax", "Transpose", "Unsqueeze", "Where",
 })
 
-_ENCODERS = ("dense", "conv", "bilstm")  # sktag.models.ENCODERS, without importing Keras
 
 # Keras's LSTM kernels hold the gates' blocks in the order i, f, c, o; ONNX's in i, o, f, c.
 _KERAS_TO_ONNX_GATES = (0, 3, 1, 2)
@@ -101,52 +101,6 @@ _KNOWN_LAYERS = frozenset({
     "token_mask", "feature_dropout", "tagger",
 })
 _CONTEXT_LAYERS = ("conv_", "zero_padding_", "bilstm_", "dropout_")
-
-
-@dataclass(frozen=True)
-class GraphSpec:
-    """The structure of a tagger's model: what the weights alone do not say.
-
-    Parameters
-    ----------
-    encoder : {"dense", "conv", "bilstm"}
-        The model's context encoder (``build_model``'s ``encoder``).
-    n_layers : int, default=1
-        Number of context layers; ignored, as by ``build_model``, when
-        ``encoder="dense"``.
-    char : bool, default=False
-        Whether the model has the character encoder.
-    max_chars : int, default=20
-        Width of each token's row of character ids (with ``char``).
-    n_affix : int, default=3
-        Characters taken from each end of a token (``AffixChars``); 0 for none.
-    char_classes : bool, default=False
-        Whether the character features end with ``CharClasses``.
-    """
-
-    encoder: str
-    n_layers: int = 1
-    char: bool = False
-    max_chars: int = 20
-    n_affix: int = 3
-    char_classes: bool = False
-
-    def __post_init__(self):
-        if self.encoder not in _ENCODERS:
-            raise ValueError(f"encoder must be one of {_ENCODERS}, got {self.encoder!r}.")
-        for field, low in (("n_layers", 0), ("max_chars", 1), ("n_affix", 0)):
-            value = getattr(self, field)
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{field} must be an int >= {low}, got {value!r}.")
-        if self.char and self.n_affix > self.max_chars:
-            raise ValueError(
-                f"n_affix ({self.n_affix}) cannot exceed max_chars ({self.max_chars})."
-            )
-
-    @property
-    def n_context_layers(self):
-        """Number of context layers the graph has: 0 for ``"dense"``."""
-        return 0 if self.encoder == "dense" else int(self.n_layers)
 
 
 # ---------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .architecture import ENCODERS
 
 __all__ = [
     "FORMAT_VERSION",
@@ -720,7 +721,7 @@ _CHAR_TEMPLATE = _Estimator(_CHAR_VOCABULARY, _char_fields(False), _check_chars)
 #: when a file predates them. Routed parameters (``optimizer__beta_1``) are
 #: plain values.
 _PARAMS = {
-    "encoder": _required(_Enum("dense", "conv", "bilstm")),
+    "encoder": _required(_Enum(*ENCODERS)),
     "d_model": _required(_Int(1, 8192)),
     "char_dim": _required(_Int(0, 1024)),
     "char_classes": _required(_BOOL),

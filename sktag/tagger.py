@@ -10,13 +10,22 @@ holds plain data: encoders, history and weights as numpy arrays.
 
 import difflib
 import json
+from numbers import Integral, Real
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentences
+from .architecture import ENCODERS
 from .decoding import best_iob2_path, iob2_transitions
 
 __all__ = ["TokenTagger", "load", "open_model"]
@@ -24,10 +33,18 @@ __all__ = ["TokenTagger", "load", "open_model"]
 #: Prefixes of routed parameters, passed on to the training engine:
 #: ``optimizer__beta_1``, ``fit__validation_freq``, ``callbacks__0__filename``.
 ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
-#: The values of the ``encoder`` parameter.
-ENCODERS = ("dense", "conv", "bilstm")
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
+
+
+class _Int(Interval):
+    """scikit-learn's ``Interval(Integral, ...)``, without bools: ``d_model=True`` is a typo."""
+
+    def __init__(self, left, right, *, closed):
+        super().__init__(Integral, left, right, closed=closed)
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 class TokenTagger(BaseEstimator):
@@ -204,6 +221,40 @@ class TokenTagger(BaseEstimator):
     >>> tagger.fit(X, y).predict(["당신은 수학 학생 입니다"])
     [[0, 1, 1, 0]]
     """
+
+    #: What each parameter may be, checked at the start of ``fit``,
+    #: ``partial_fit`` and ``initialize`` (scikit-learn's ``_validate_params``);
+    #: ``decoding`` also in ``predict``. Routed parameters go to Keras as given.
+    _parameter_constraints: ClassVar[dict] = {
+        "encoder": [StrOptions(set(ENCODERS))],
+        "d_model": [_Int(1, None, closed="left")],
+        "char_dim": [_Int(0, None, closed="left")],
+        "char_classes": ["boolean"],
+        "hidden_dim": [_Int(1, None, closed="left")],
+        "n_layers": [_Int(1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "epochs": [_Int(1, None, closed="left")],
+        "max_steps": [None, _Int(1, None, closed="left")],
+        "batch_size": [_Int(1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, np.inf, closed="left")],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
+        "optimizer": [str, type, HasMethods(["apply_gradients", "get_config"])],
+        "word_dropout": [Interval(Real, 0, np.inf, closed="left")],
+        "class_weight": [None, StrOptions({"balanced"}), dict],
+        "decoding": [StrOptions({"auto", "argmax"})],
+        "vocabulary": [None, HasMethods(["fit", "encode"])],
+        "tokenizer": [None, callable],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [_Int(0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "steps_per_execution": [_Int(1, None, closed="left")],
+        "callbacks": [None, list, tuple, dict],
+        "verbose": ["verbose", StrOptions({"auto"})],
+        "warm_start": ["boolean"],
+        "keep_optimizer": ["boolean"],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -485,6 +536,12 @@ class TokenTagger(BaseEstimator):
     # parameters
     # ------------------------------------------------------------------
     def _check_params(self):
+        """Reject unknown parameters, then check each against ``_parameter_constraints``.
+
+        scikit-learn's own validation (``InvalidParameterError``, a
+        ``ValueError`` and a ``TypeError``), which names the parameter, the
+        allowed values and the value given.
+        """
         unknown = [name for name in self._get_param_names()
                    if name not in _CONSTRUCTOR_PARAMS
                    and name.partition("__")[0] not in ROUTED_PREFIXES]
@@ -493,39 +550,12 @@ class TokenTagger(BaseEstimator):
             hint = f"; did you mean {close[0]}?" if close else (
                 f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
             raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
-        if self.encoder not in ENCODERS:
-            raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
-        for name, low in (("d_model", 1), ("epochs", 1), ("batch_size", 1), ("patience", 0),
-                          ("hidden_dim", 1), ("n_layers", 1), ("char_dim", 0),
-                          ("steps_per_execution", 1)):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-        for name, low, high in (("validation_split", 0.0, 1.0), ("dropout", 0.0, 1.0)):
-            value = getattr(self, name)
-            if not _is_real(value) or not low <= value < high:
-                raise ValueError(f"{name} must be a float in [{low:g}, {high:g}), got {value!r}.")
-        for name in ("learning_rate", "word_dropout"):
-            value = getattr(self, name)
-            if not _is_real(value) or not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite float >= 0, got {value!r}.")
-        if self.learning_rate_schedule not in ("constant", "cosine"):
-            raise ValueError(
-                "learning_rate_schedule must be 'constant' or 'cosine', "
-                f"got {self.learning_rate_schedule!r}."
-            )
-        if self.max_steps is not None and (
-            not isinstance(self.max_steps, (int, np.integer))
-            or isinstance(self.max_steps, bool) or self.max_steps < 1
-        ):
-            raise ValueError(f"max_steps must be None or an int >= 1, got {self.max_steps!r}.")
-        if not isinstance(self.char_classes, (bool, np.bool_)):
-            raise ValueError(f"char_classes must be True or False, got {self.char_classes!r}.")
-        self._check_decoding()
+        self._validate_params()
 
     def _check_decoding(self):
-        if self.decoding not in ("auto", "argmax"):
-            raise ValueError(f"decoding must be 'auto' or 'argmax', got {self.decoding!r}.")
+        validate_parameter_constraints(
+            {"decoding": self._parameter_constraints["decoding"]},
+            {"decoding": self.decoding}, caller_name=type(self).__name__)
 
     # ------------------------------------------------------------------
     # prediction
@@ -822,10 +852,6 @@ def open_model(path, *, trust_pickle=False):
 
 
 _CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
-
-
-def _is_real(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def _copy_without_tokenizer(encoder):

@@ -2,9 +2,12 @@
 
 import re
 from collections import Counter
+from numbers import Integral
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sentences
@@ -106,6 +109,13 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     [['나는', '선생님'], ['[UNK:Aa]', '[UNK]']]
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "min_freq": [Interval(Integral, 1, None, closed="left")],
+        "max_size": [None, Interval(Integral, 0, None, closed="left")],
+        "lowercase": ["boolean"],
+        "unknown_shapes": ["boolean"],
+    }
+
     def __init__(self, min_freq=1, max_size=None, lowercase=False, unknown_shapes=True):
         self.min_freq = min_freq
         self.max_size = max_size
@@ -126,12 +136,7 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         self : Vocabulary
         """
-        if not isinstance(self.min_freq, (int, np.integer)) or self.min_freq < 1:
-            raise ValueError(f"min_freq must be an int >= 1, got {self.min_freq!r}.")
-        if self.max_size is not None and (
-            not isinstance(self.max_size, (int, np.integer)) or self.max_size < 0
-        ):
-            raise ValueError(f"max_size must be None or an int >= 0, got {self.max_size!r}.")
+        self._validate_params()
         # Each distinct spelling is counted, looked up and shaped once.
         spellings = Counter(token for tokens in check_sentences(X) for token in tokens)
         counts = Counter()  # keeps first-appearance order, as spellings does
@@ -332,6 +337,11 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
            [3, 2, 1, 1]], dtype=int32)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "max_chars": [Interval(Integral, 2, None, closed="left")],
+        "min_freq": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, max_chars=20, min_freq=1):
         self.max_chars = max_chars
         self.min_freq = min_freq
@@ -350,8 +360,7 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         -------
         self : CharVocabulary
         """
-        if not isinstance(self.max_chars, (int, np.integer)) or self.max_chars < 2:
-            raise ValueError(f"max_chars must be an int >= 2, got {self.max_chars!r}.")
+        self._validate_params()
         counts = Counter(ch for tokens in check_sentences(X) for token in tokens for ch in token)
         kept = [ch for ch, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c >= self.min_freq]
         self.chars_ = {ch: i + 2 for i, ch in enumerate(kept)}

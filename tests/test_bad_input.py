@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from sktag import TokenTagger
+from sktag import TokenTagger, Vocabulary
+from sktag.vocabulary import CharVocabulary
 
 X_OK = [["a", "b"], ["c"]]
 Y_OK = [["N", "V"], ["N"]]
@@ -83,20 +84,73 @@ def test_validation_data_errors():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"d_model": 0}, "d_model must be an int >= 1"),
-        ({"epochs": 2.5}, "epochs must be an int >= 1"),
-        ({"encoder": "transformer"}, "encoder must be one of"),
-        ({"dropout": 1.0}, r"dropout must be a float in \[0, 1\), got 1.0"),
-        ({"learning_rate": float("nan")}, "learning_rate must be a finite float >= 0, got nan"),
-        ({"learning_rate": -1.0}, "learning_rate must be a finite float >= 0, got -1.0"),
-        ({"validation_split": 1.5}, "validation_split"),
-        ({"word_dropout": -1}, "word_dropout"),
-        ({"char_dim": 2, "char_classes": "yes"}, "char_classes must be True or False"),
+        ({"d_model": 0}, r"The 'd_model' parameter of TokenTagger must be an int in the range "
+                         r"\[1, inf\)\. Got 0 instead"),
+        ({"d_model": True}, r"'d_model' parameter .* Got True instead"),
+        ({"epochs": 2.5}, r"'epochs' parameter .* an int in the range \[1, inf\)\. Got 2.5"),
+        ({"encoder": "transformer"}, r"'encoder' parameter .* a str among \{.*'bilstm'.*\}"),
+        ({"dropout": 1.0}, r"'dropout' parameter .* a float in the range \[0.0, 1.0\)\. Got 1.0"),
+        ({"learning_rate": float("nan")}, r"'learning_rate' .* \[0.0, inf\)\. Got nan"),
+        ({"learning_rate": float("inf")}, r"'learning_rate' .* \[0.0, inf\)\. Got inf"),
+        ({"learning_rate": -1.0}, r"'learning_rate' .* \[0.0, inf\)\. Got -1.0"),
+        ({"learning_rate": -1}, r"'learning_rate' .* Got -1 instead"),
+        ({"validation_split": 1.5}, "'validation_split' parameter"),
+        ({"word_dropout": -1}, "'word_dropout' parameter"),
+        ({"char_dim": 2, "char_classes": "yes"}, "'char_classes' parameter .* Got 'yes'"),
+        ({"max_steps": 0}, r"'max_steps' parameter .* None or an int in the range \[1, inf\)"),
+        ({"learning_rate_schedule": "linear"}, "'learning_rate_schedule' parameter"),
+        ({"decoding": "viterbi"}, "'decoding' parameter"),
+        ({"class_weight": "even"}, "'class_weight' parameter"),
+        ({"tokenizer": "split"}, "'tokenizer' parameter .* None or a callable"),
+        ({"vocabulary": "lower"}, "'vocabulary' parameter .* implementing 'fit' and 'encode'"),
+        ({"optimizer": 3}, "'optimizer' parameter"),
+        ({"random_state": -1}, "'random_state' parameter"),
+        ({"verbose": "loud"}, "'verbose' parameter"),
+        ({"steps_per_execution": 0}, "'steps_per_execution' parameter"),
     ],
 )
 def test_bad_parameters(params, message):
+    # scikit-learn's InvalidParameterError: a ValueError and a TypeError.
+    for method in ("fit", "partial_fit", "initialize"):
+        with pytest.raises(ValueError, match=message):
+            getattr(TokenTagger(**params), method)(X_OK, Y_OK)
+        with pytest.raises(TypeError, match=message):
+            getattr(TokenTagger(**params), method)(X_OK, Y_OK)
+
+
+def test_every_parameter_has_a_constraint():
+    assert set(TokenTagger._parameter_constraints) == set(TokenTagger().get_params())
+    assert set(Vocabulary._parameter_constraints) == set(Vocabulary().get_params())
+    assert set(CharVocabulary._parameter_constraints) == set(CharVocabulary().get_params())
+
+
+def test_parameters_set_after_fit_are_checked_when_used():
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK)
+    tagger.set_params(decoding="best")
+    with pytest.raises(ValueError, match="'decoding' parameter of TokenTagger .* Got 'best'"):
+        tagger.predict(X_OK)
+    tagger.set_params(decoding="auto", learning_rate=float("nan"), warm_start=True)
+    with pytest.raises(ValueError, match="'learning_rate' parameter .* Got nan"):
+        tagger.fit(X_OK, Y_OK)  # a warm start
+    with pytest.raises(ValueError, match="'learning_rate' parameter .* Got nan"):
+        tagger.partial_fit(X_OK, Y_OK)
+    assert tagger.predict(X_OK) == TokenTagger(d_model=4, epochs=1, random_state=0).fit(
+        X_OK, Y_OK).predict(X_OK)  # the failed calls left the model as it was
+
+
+@pytest.mark.parametrize(
+    "estimator, message",
+    [
+        (Vocabulary(min_freq=0), r"'min_freq' parameter of Vocabulary must be an int in the range"),
+        (Vocabulary(max_size=-1), "'max_size' parameter of Vocabulary must be None or an int"),
+        (Vocabulary(lowercase="yes"), "'lowercase' parameter of Vocabulary"),
+        (CharVocabulary(max_chars=1), r"'max_chars' parameter of CharVocabulary .* \[2, inf\)"),
+        (CharVocabulary(min_freq=1.5), "'min_freq' parameter of CharVocabulary"),
+    ],
+)
+def test_bad_vocabulary_parameters(estimator, message):
     with pytest.raises(ValueError, match=message):
-        TokenTagger(**params).fit(X_OK, Y_OK)
+        estimator.fit(X_OK)
 
 
 @pytest.mark.parametrize(

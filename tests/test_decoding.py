@@ -140,5 +140,5 @@ def test_scheme_survives_saving(toy_ner, tmp_path):
 
 
 def test_decoding_must_be_known(toy_ner):
-    with pytest.raises(ValueError, match="decoding must be 'auto' or 'argmax', got 'viterbi'"):
+    with pytest.raises(ValueError, match="'decoding' parameter of TokenTagger must be a str among .*Got 'viterbi'"):
         TokenTagger(decoding="viterbi").fit(*toy_ner)
