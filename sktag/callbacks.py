@@ -5,8 +5,9 @@ Imported by :mod:`sktag.training` only, so it may import Keras.
 
 import copy
 
-import keras
 import numpy as np
+
+from ._tensorflow import keras  # TensorFlow imported without its start-up lines
 
 __all__ = ["InterruptGuard", "cosine_schedule", "fresh_copy"]
 

@@ -584,7 +584,7 @@ class _KerasOptimizer(_Spec):
             "config": (_Record({}, extra=(r"\w{1,64}", self._config_value)), True),
             "registered_name": (_Either(_Null(), _Enum(*self.CLASSES)), False),
         })(_plain(payload), where)
-        import keras  # only here: the file's optimizer parameter is a Keras instance
+        from ._tensorflow import keras  # only here: the file's optimizer parameter is a Keras instance
 
         try:
             return keras.optimizers.deserialize(serialized)
@@ -1452,7 +1452,7 @@ def _own_unknown_ids(vocabulary):
 def _load_keras_v1(path, data, limit, optimizer_state, writer):
     """Weights and optimizer state of a format-1 ``model.keras`` (bytes, bounded)."""
     _check_keras_archive(path, data, limit)
-    import keras
+    from ._tensorflow import keras
 
     from .models import CUSTOM_OBJECTS
     from .onnx_graphs import keras_weights

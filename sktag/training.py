@@ -12,11 +12,12 @@ docstring (see the table in ``docs/design.md``).
 
 import contextlib
 
-import keras
 import numpy as np
-from scikeras._utils import route_params
-from scikeras.utils.random_state import tensorflow_random_state
-from scikeras.wrappers import BaseWrapper
+
+from ._tensorflow import keras, quiet_stderr  # isort: skip  (before scikeras: it imports TF)
+from scikeras._utils import route_params  # isort: skip
+from scikeras.utils.random_state import tensorflow_random_state  # isort: skip
+from scikeras.wrappers import BaseWrapper  # isort: skip
 
 from ._validation import check_labels, check_sentence_weights, check_sentences
 from .batching import EncodedSentences, SentenceBatches
@@ -316,7 +317,7 @@ class KerasTrainer(BaseWrapper):
             validation = SentenceBatches(validation, self.batch_size).to_dataset()
         fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
         fit_args.update(kwargs)
-        with self._seeded():
+        with self._seeded(), quiet_stderr():
             history = self.model_.fit(
                 train_batches.to_dataset(),
                 validation_data=validation,

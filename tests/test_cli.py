@@ -105,11 +105,6 @@ def test_predict_text_from_stdin_and_conllu_file(trained, corpus, tmp_path):
     assert y[0] == ["기타", "명사", "기타"]
 
 
-def test_demo_trains_and_evaluates_on_shipped_data():
-    result = run("demo", "--epochs", 1, "--quiet")
-    assert result.returncode == 0, result.stderr
-    assert "accuracy:" in result.stdout and "tagging a new sentence:" in result.stdout
-    assert "Epoch" not in result.stdout
 
 
 def test_user_errors_give_one_line_and_exit_code(corpus, tmp_path, capsys):
