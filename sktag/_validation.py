@@ -10,7 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_sentences", "check_labels", "check_sentence_weights"]
+__all__ = ["check_labels", "check_sentence_weights", "check_sentences"]
 
 
 def _describe(value):
@@ -21,19 +21,32 @@ def _describe(value):
     return f"{type(value).__name__} {text}"
 
 
-def _check_collection(X, name):
-    """Check that ``X`` is a non-string, non-empty collection of sentences."""
+#: What a collection of sentences, and of label sequences, should be.
+_SENTENCES = "a list of sentences, each a list of str tokens or a str"
+_LABEL_SEQUENCES = "a list of label sequences, one list of labels per sentence"
+
+
+def _check_collection(X, name, *, expected=_SENTENCES):
+    """Check that ``X`` is a non-string, non-empty collection of sentences.
+
+    ``expected`` says in messages what ``X`` should be. Only sentences
+    (``expected=_SENTENCES``) reject a numeric array: label sequences may
+    be one (int labels, sentences of one length).
+    """
     if X is None:
-        raise TypeError(
-            f"{name} is None; expected a list of sentences, each a list of str "
-            "tokens or a str."
-        )
+        raise TypeError(f"{name} is None; expected {expected}.")
     if isinstance(X, (str, bytes)):
-        raise TypeError(
-            f"{name} is a single {type(X).__name__}; expected a list of sentences. "
-            f"Wrap one sentence in a list: [{X!r:.30}]."
-        )
-    if isinstance(X, np.ndarray) and X.dtype.kind in "biufc":
+        if expected is _SENTENCES:
+            raise TypeError(
+                f"{name} is a single {type(X).__name__}; expected a list of sentences. "
+                f"Wrap one sentence in a list: [{X!r:.30}]."
+            )
+        raise TypeError(f"{name} is a single {type(X).__name__}; expected {expected}.")
+    if (
+        expected is _SENTENCES
+        and isinstance(X, np.ndarray)
+        and X.dtype.kind in "biufc"
+    ):
         raise TypeError(
             f"{name} is a numpy array of {X.dtype} numbers; sktag tags text. Pass a "
             "list of sentences, each a list of str tokens (or a str)."
@@ -41,9 +54,8 @@ def _check_collection(X, name):
     try:
         n = len(X)
     except TypeError:
-        raise TypeError(
-            f"{name} must be a list of sentences, got {_describe(X)}."
-        ) from None
+        what = "a list of sentences" if expected is _SENTENCES else expected
+        raise TypeError(f"{name} must be {what}, got {_describe(X)}.") from None
     if n == 0:
         raise ValueError(f"{name} is empty: expected at least one sentence.")
     return n
@@ -127,8 +139,13 @@ def _label_kind(label):
     return None
 
 
-def check_labels(y, lengths=None, *, name="y", x_name="X"):
+def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     """Validate label sequences against sentence lengths.
+
+    This is sktag's one rule for labels, shared by the estimator, the
+    metrics and the writers of :mod:`sktag.io`: one list of labels per
+    sentence, each label a ``str`` or an ``int`` (all of one kind), and,
+    when ``lengths`` is given, exactly one label per token.
 
     Parameters
     ----------
@@ -136,11 +153,15 @@ def check_labels(y, lengths=None, *, name="y", x_name="X"):
         One label sequence per sentence.
     lengths : sequence of int, default=None
         Number of tokens of each sentence, as returned by
-        :func:`check_sentences`; None skips the length checks.
+        :func:`check_sentences` (or the lengths of other, already checked,
+        label sequences); None skips the length checks.
     name : str, default="y"
         Name of the labels in error messages.
     x_name : str, default="X"
-        Name of the sentences in error messages.
+        Name of what ``lengths`` and ``kind`` come from, in error messages.
+    kind : {"str", "int"}, default=None
+        Label type every label must have, such as that of the labels of
+        ``x_name``; None requires only that all labels of ``y`` share one.
 
     Returns
     -------
@@ -154,8 +175,17 @@ def check_labels(y, lengths=None, *, name="y", x_name="X"):
     ValueError
         If the number of label sequences or of labels in one sequence does not
         match the sentences.
+
+    Examples
+    --------
+    >>> check_labels([["DET", "NOUN"], ["VERB"]], [2, 1])
+    [['DET', 'NOUN'], ['VERB']]
+    >>> check_labels([["DET"], ["VERB"]], [2, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: sentence 0 has 2 tokens but 1 labels in y; give exactly one label per token.
     """
-    n = _check_collection(y, name)
+    n = _check_collection(y, name, expected=_LABEL_SEQUENCES)
     if lengths is None:
         lengths = [None] * n
     elif n != len(lengths):
@@ -163,7 +193,8 @@ def check_labels(y, lengths=None, *, name="y", x_name="X"):
             f"{x_name} has {len(lengths)} sentences but {name} has {n} label sequences; "
             "they must match one to one."
         )
-    kind = None
+    # Where the required kind comes from, for the message of a mismatch.
+    source = f"{x_name} labels are" if kind is not None else "earlier labels are"
     out = []
     for i, (seq, length) in enumerate(zip(y, lengths)):
         if seq is None or isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
@@ -189,9 +220,9 @@ def check_labels(y, lengths=None, *, name="y", x_name="X"):
             elif label_kind != kind:
                 raise TypeError(
                     f"{name}: sentence {i}, token {j} has {label_kind} label "
-                    f"{label!r} but earlier labels are {kind}; use one label type."
+                    f"{label!r} but {source} {kind}; use one label type."
                 )
-        out.append([int(v) for v in seq] if kind == "int" else seq)
+        out.append([int(v) for v in seq] if kind == "int" else [str(v) for v in seq])
     return out
 
 

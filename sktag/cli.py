@@ -212,19 +212,35 @@ def cmd_predict(args):
     fmt = fmt or "text"
     if source != "-" and not Path(source).is_file():
         raise DataError(f"no such file: {source}")
+    if args.output_format == "jsonl" and fmt != "text":
+        raise UsageError("--output-format jsonl reads plain text; pass a text file or '-'")
+    if args.min_score is not None and (args.output_format != "jsonl"
+                                       or tagger.label_scheme_ is None):
+        raise UsageError("--min-score filters the entities of --output-format jsonl, "
+                         "which needs a model trained on entity tags (B-/I- labels)")
+    to_stdout = args.output in (None, "-")
     if fmt == "text":
         if source == "-":
             source = io.TextIOWrapper(sys.stdin.buffer, encoding=args.encoding,
                                       errors="surrogateescape")  # named <stdin>
-        X = [line.split() for line in read_text(source, encoding=args.encoding) if line.strip()]
-        if not X:
-            raise DataError(f"{'standard input' if args.input == '-' else source} holds no text")
-    else:
-        if source == "-":
-            raise UsageError("reading CoNLL-U or IOB from standard input needs a file; pass FILE")
-        X, _ = _read_corpus(source, args)
+        lines = read_text(source, encoding=args.encoding)
+        # One result per line, blank ones included; whitespace-split tokens if asked.
+        X = [line.split() for line in lines] if args.whitespace_tokens else lines
+        results = tagger.annotate(X, split_sentences=args.split_sentences)
+        with contextlib.nullcontext(sys.stdout) if to_stdout else open(
+            args.output, "w", encoding="utf-8"
+        ) as out:
+            if args.output_format == "jsonl":
+                _write_jsonl(out, results, args.min_score)
+            else:
+                tagged = [r["tokens"] for r in results if r["tokens"]]
+                write_iob(out, [[t["text"] for t in s] for s in tagged],
+                          [[str(t["tag"]) for t in s] for s in tagged])
+        return EXIT_OK
+    if source == "-":
+        raise UsageError("reading CoNLL-U or IOB from standard input needs a file; pass FILE")
+    X, _ = _read_corpus(source, args)
     y_pred = tagger.predict(X)
-    to_stdout = args.output in (None, "-")
     with contextlib.nullcontext(sys.stdout) if to_stdout else open(
         args.output, "w", encoding="utf-8"
     ) as out:
@@ -233,6 +249,18 @@ def cmd_predict(args):
         else:
             write_iob(out, X, [[str(label) for label in seq] for seq in y_pred])
     return EXIT_OK
+
+
+def _write_jsonl(out, results, min_score):
+    """One JSON object per input line: its tokens and, for entity models, its spans."""
+    import json
+
+    for result in results:
+        if min_score is not None:
+            result["spans"] = [span for span in result["spans"] if span["score"] >= min_score]
+        for token in result["tokens"]:
+            token["tag"] = token["tag"] if isinstance(token["tag"], str) else int(token["tag"])
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
 def cmd_export(args):
@@ -442,15 +470,33 @@ def build_parser():
 
     p = sub.add_parser("predict", help="tag raw text or a CoNLL file",
                        description="Tag each token. Text input (a file or '-' for standard "
-                                   "input): one sentence per line, tokens separated by "
-                                   "spaces; blank lines are skipped; output is 'token<TAB>tag' "
-                                   "lines, sentences separated by a blank line. CoNLL-U or "
-                                   "IOB input is written back in its format with predicted tags.")
+                                   "input): one text per line, tokenized as UD English and "
+                                   "CoNLL data are (or on whitespace with "
+                                   "--whitespace-tokens); output is 'token<TAB>tag' lines, "
+                                   "a blank line after each line's tokens (blank lines are "
+                                   "skipped), or JSON lines with --output-format jsonl. "
+                                   "CoNLL-U or IOB input is written back in its format with "
+                                   "predicted tags.")
     _add_model_file_options(p)
     p.add_argument("input", metavar="FILE", nargs="?", default="-",
                    help="input file, or '-' for standard input (default)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     _add_format_options(p, default_format="text")
+    group = p.add_argument_group("text input")
+    group.add_argument("--output-format", choices=("tsv", "jsonl"), default="tsv",
+                       help="tsv: 'token<TAB>tag' lines, a blank line after each sentence; "
+                            "jsonl: one JSON object per input line (blank lines too) with its "
+                            "tokens (offsets, tag, probability) and, for an entity model, "
+                            "its spans (offsets, label, text, score)")
+    group.add_argument("--min-score", type=float, metavar="P",
+                       help="jsonl: leave out spans whose score (probability) is below P")
+    group.add_argument("--split-sentences", action="store_true",
+                       help="split each line into sentences before tagging (offsets still "
+                            "point into the line)")
+    group.add_argument("--whitespace-tokens", action="store_true",
+                       help="the text is tokenized already: split it on whitespace only "
+                            "(default: sktag.tokenization, which splits punctuation off words "
+                            "as UD English and CoNLL data do)")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("export", help="write a saved tagger as a standalone ONNX model",

@@ -1,4 +1,4 @@
-"""Read and write token-tagging corpora: CoNLL-U and IOB / CoNLL-2003 files.
+"""Read and write token-tagging corpora: CoNLL-U, IOB / CoNLL-2003, data frames.
 
 Every reader returns data in sktag's convention: ``X`` is a list of
 sentences, each a list of ``str`` tokens, and ``y`` is a list of label lists
@@ -15,7 +15,13 @@ whose message starts with ``"<file>:<line>: "``.
 
 Writers accept a path or a writable text file object and produce files the
 readers read back unchanged: ``read_conllu(write_conllu(X, y)) == (X, y)``
-for string labels.
+for string labels.  They check ``X`` and ``y`` as the estimator does (lists
+of str tokens; str or int labels, one per token) before writing anything.
+
+:func:`read_frame` and :func:`to_frame` convert between ``(X, y)`` and a
+pandas DataFrame with one row per token (pandas is optional: ``pip install
+"sktag[pandas]"``), including the layout of the Kaggle NER CSV, where only
+the first row of a sentence carries its id.
 
 Design note: sktag parses CoNLL-U itself instead of using the ``conllu``
 package.  Token tagging needs two columns of each word line; a direct
@@ -35,14 +41,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
+from ._validation import _describe, _label_kind, check_labels, check_sentences
+
 __all__ = [
     "CONLLU_COLUMNS",
     "DataFormatError",
     "iter_conllu",
     "iter_iob",
     "read_conllu",
+    "read_frame",
     "read_iob",
     "read_text",
+    "to_frame",
     "write_conllu",
     "write_iob",
 ]
@@ -184,21 +196,39 @@ def _opened_for_writing(target: Any):
     return _borrowed()
 
 
-def _check_pairs(X: Sequence, y: Sequence) -> None:
-    """Check that X and y are aligned sentence by sentence (before writing anything)."""
-    if isinstance(X, str) or isinstance(y, str):
-        raise TypeError("X and y must be lists of sentences, not a single string")
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} sentences but y has {len(y)}")
-    for i, (tokens, labels) in enumerate(zip(X, y)):
-        if isinstance(tokens, str):
-            raise TypeError(f"sentence {i}: tokens must be a list of str, not a single str")
-        if len(tokens) != len(labels):
+def _check_tokens(X: Any, container: str = "the file format") -> list[list[str]]:
+    """Check the sentences a writer gets: lists of str tokens, none of them empty.
+
+    The token rule is that of :func:`sktag._validation.check_sentences`; a
+    writer adds that a sentence must already be split into tokens and must
+    hold at least one, since ``container`` has no way to write an empty one.
+    """
+    if hasattr(X, "__len__") and not isinstance(X, (str, bytes)):
+        for i, tokens in enumerate(X):
+            if isinstance(tokens, str):
+                raise TypeError(
+                    f"X: sentence {i} is a single str; tokens must be a list of str. "
+                    "Split it into tokens first (e.g. with str.split())."
+                )
+    sentences = check_sentences(X, allow_empty=True)
+    for i, tokens in enumerate(sentences):
+        if not tokens:
             raise ValueError(
-                f"sentence {i}: {len(tokens)} tokens but {len(labels)} labels"
+                f"sentence {i} is empty; {container} cannot represent it. Remove it "
+                "before writing."
             )
-        if len(tokens) == 0:
-            raise ValueError(f"sentence {i} is empty; the file format cannot represent it")
+    return sentences
+
+
+def _check_pairs(X: Any, y: Any, container: str = "the file format") -> tuple[list, list]:
+    """Check that X and y are aligned sentence by sentence (before writing anything).
+
+    Tokens follow :func:`_check_tokens`, labels
+    :func:`sktag._validation.check_labels` (str or int, one per token).
+    """
+    sentences = _check_tokens(X, container)
+    labels = check_labels(y, [len(tokens) for tokens in sentences])
+    return sentences, labels
 
 
 def _check_field(
@@ -379,9 +409,9 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
         is written to and left open.
     X : list of list of str
         Tokens, one list per sentence.
-    y : list of list
-        Labels, one list per sentence, one label per token; non-str labels
-        are written with ``str()``.
+    y : list of list of (str or int)
+        Labels, one list per sentence, one label per token; int labels are
+        written with ``str()``.
     tag : str, default="upos"
         Column that receives the labels; any CoNLL-U column except ``id``
         and ``form``.
@@ -392,6 +422,10 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
         If ``len(X[i]) != len(y[i])`` (the message names sentence ``i``), a
         sentence is empty, a token or label is empty or contains a tab or a
         newline, or ``tag`` is not a usable column.  Nothing is written then.
+    TypeError
+        If a sentence is a str rather than a list of tokens, a token is not a
+        str, or a label is neither str nor int (labels follow the estimator's
+        rule, :func:`sktag._validation.check_labels`).  Nothing is written.
 
     Examples
     --------
@@ -404,7 +438,7 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     col = _column_index(tag)
     if col < 2:
         raise ValueError(f"cannot write labels into the {CONLLU_COLUMNS[col].upper()} column")
-    _check_pairs(X, y)
+    X, y = _check_pairs(X, y)
     # Validate everything before opening the target so a bad input leaves no partial file.
     rows = []
     for i, (tokens, labels) in enumerate(zip(X, y)):
@@ -650,9 +684,9 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
         is written to and left open.
     X : list of list of str
         Tokens, one list per sentence.
-    y : list of list
-        Tags, one list per sentence, one tag per token; non-str tags are
-        written with ``str()``.
+    y : list of list of (str or int)
+        Tags, one list per sentence, one tag per token; int tags are written
+        with ``str()``.
     sep : str, default="\\t"
         Column separator.
 
@@ -663,6 +697,9 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
         sentence is empty, or a token or tag is empty or contains ``sep``,
         a tab or a newline (it could not be read back).  Nothing is written
         then.
+    TypeError
+        If a sentence is a str rather than a list of tokens, a token is not a
+        str, or a tag is neither str nor int.  Nothing is written then.
 
     Examples
     --------
@@ -676,7 +713,7 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
     """
     if not isinstance(sep, str) or sep == "" or "\n" in sep or "\r" in sep:
         raise ValueError(f"sep must be a non-empty str without newlines, got {sep!r}")
-    _check_pairs(X, y)
+    X, y = _check_pairs(X, y)
     forbidden = "".join(dict.fromkeys("\t\n\r" + sep))
     # A whitespace separator other than tab is read back by splitting on any
     # whitespace, so tokens and tags must not contain any.
@@ -693,3 +730,327 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
         for sent in rows:
             f.write("\n".join(sent))
             f.write("\n\n")
+
+
+# --------------------------------------------------------------------------
+# pandas data frames, one row per token
+
+
+def _import_pandas():
+    """Import pandas, or say how to install it."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            'read_frame and to_frame need pandas: pip install "sktag[pandas]"'
+        ) from exc
+    return pd
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and NaT: a cell with no value."""
+    import pandas as pd  # only called once read_frame has imported it
+
+    missing = pd.isna(value)  # an array for a list-like cell: not missing
+    return isinstance(missing, (bool, np.bool_)) and bool(missing)
+
+
+def _row_namer(pd: Any, df: Any):
+    """Return a function naming row ``pos`` of ``df`` in messages.
+
+    Rows are numbered from 0 in frame order; the index label is added when
+    the index is not the default 0, 1, 2, ...
+    """
+    index = df.index
+    default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+    def name(pos: int) -> str:
+        if default:
+            return f"row {pos}"
+        label = index[pos]
+        label = label.item() if isinstance(label, np.generic) else label
+        return f"row {pos} (index {label!r})"
+
+    return name
+
+
+def _check_frame_columns(pd: Any, df: Any, columns: dict) -> None:
+    """Check that ``df`` is a DataFrame holding each named column once."""
+    if not isinstance(df, pd.DataFrame):
+        hint = " (convert it with its to_pandas())" if hasattr(df, "to_pandas") else ""
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}{hint}.")
+    available = list(df.columns)
+    missing = [f"{name}={col!r}" for name, col in columns.items() if col not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the data frame has no column {', '.join(missing)}; its columns are "
+            f"{available}. Name the columns with sentence=, token= and tag= (for "
+            "the Kaggle NER CSV: sentence='Sentence #', token='Word', tag='Tag')."
+        )
+    for name, col in columns.items():
+        if available.count(col) > 1:
+            raise ValueError(
+                f"the data frame has {available.count(col)} columns named {col!r} "
+                f"({name}=); give each column a distinct name."
+            )
+
+
+def _sentence_starts(ids: Sequence, missing: Sequence, column: str, row: Any) -> list[int]:
+    """Positions of the rows that begin a sentence.
+
+    A row whose id is ``missing`` (NaN, None or an empty str) continues the
+    sentence above it; a row whose id differs from the sentence above
+    begins one; an id seen before, above another sentence, is an error.
+    """
+    starts: list[int] = []
+    first_row: dict = {}
+    current = None
+    for pos, (value, no_id) in enumerate(zip(ids, missing)):
+        if no_id or (isinstance(value, str) and not value.strip()):
+            if not starts:
+                raise ValueError(
+                    f"{row(pos)}: column {column!r} is empty and no sentence begins "
+                    "above it; the first row of each sentence must carry its id."
+                )
+            continue
+        if starts and value == current:
+            continue
+        try:
+            seen = first_row.get(value)
+        except TypeError:
+            raise TypeError(
+                f"{row(pos)}: sentence id {_describe(value)} in column {column!r} "
+                "cannot be compared with others; use str or int ids."
+            ) from None
+        if seen is not None:
+            raise ValueError(
+                f"{row(pos)}: sentence {value!r} (column {column!r}) began at "
+                f"{row(seen)} and appears again after other sentences; the rows of a "
+                "sentence must be contiguous. When every row carries its sentence "
+                f"id, df.sort_values({column!r}, kind='stable') groups them."
+            )
+        first_row[value] = pos
+        starts.append(pos)
+        current = value
+    return starts
+
+
+def _frame_tokens(values: Sequence, column: str, sentence: str, row: Any) -> list[str]:
+    """The tokens of a column, checked: every one a non-empty str."""
+    tokens = []
+    for pos, value in enumerate(values):
+        if isinstance(value, str) and value:
+            tokens.append(str(value))
+        elif isinstance(value, str):
+            raise ValueError(
+                f"{row(pos)}: the token (column {column!r}) is an empty str; every "
+                "token must be a non-empty str."
+            )
+        elif _is_missing(value):
+            raise ValueError(
+                f"{row(pos)}: the token (column {column!r}) is missing "
+                f"({_describe(value)}). pandas reads cells such as 'NA', 'null' "
+                "or 'nan' as NaN: read the CSV with keep_default_na=False, "
+                f"na_values={{{sentence!r}: ['']}} to keep them as tokens."
+            )
+        else:
+            raise TypeError(
+                f"{row(pos)}: the token (column {column!r}) is "
+                f"{_describe(value)}; every token must be a str."
+            )
+    return tokens
+
+
+def _frame_tags(values: Sequence, column: str, row: Any) -> list:
+    """The tags of a column, checked as labels are: all str or all int."""
+    tags: list = []
+    kind = None
+    for pos, value in enumerate(values):
+        label_kind = _label_kind(value)
+        if label_kind is None:
+            what = "missing" if _is_missing(value) else "neither str nor int"
+            raise TypeError(
+                f"{row(pos)}: the tag (column {column!r}) is {_describe(value)}, "
+                f"{what}; every token needs a str or int tag."
+            )
+        if kind is None:
+            kind = label_kind
+        elif label_kind != kind:
+            raise TypeError(
+                f"{row(pos)}: the tag (column {column!r}) is {label_kind} "
+                f"{value!r} but the tags above are {kind}; use one label type."
+            )
+        tags.append(int(value) if kind == "int" else str(value))
+    return tags
+
+
+def read_frame(
+    df: Any, *, sentence: str = "sentence", token: str = "token", tag: str | None = "tag"
+) -> Any:
+    """Read sentences from a pandas DataFrame with one row per token.
+
+    This is the long layout in which tabular tools keep token-tagging data:
+    a column of sentence ids, a column of tokens and a column of tags, the
+    rows of a sentence one after another, in order. Two ways of writing the
+    sentence id are read:
+
+    * every row carries the id of its sentence (as :func:`to_frame` writes);
+    * only the first row of a sentence carries its id and the cells below
+      it are empty (NaN, None or ``""``), as in the widely used Kaggle NER
+      dataset (``ner_dataset.csv``: columns ``"Sentence #"``, ``"Word"``,
+      ``"POS"``, ``"Tag"``, the id ``"Sentence: 1"`` on the first row of
+      each sentence only).
+
+    A change of id begins a sentence. Sentences come in the order of their
+    first row, tokens in row order; other columns are ignored.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows, one per token.
+    sentence : str, default="sentence"
+        Name of the sentence-id column.
+    token : str, default="token"
+        Name of the token column; every cell must be a non-empty str.
+    tag : str or None, default="tag"
+        Name of the tag column (str or int tags); None reads tokens only.
+
+    Returns
+    -------
+    X : list of list of str
+        One list of tokens per sentence.
+    y : list of list
+        One list of tags per sentence, aligned with ``X``; returned (as
+        ``(X, y)``) only when ``tag`` is not None.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing (the message lists the frame's columns), the
+        frame has no row, the first row has no sentence id, a sentence id
+        reappears after another sentence, or a token is missing (NaN) or
+        empty; the message names the row.
+    TypeError
+        If ``df`` is not a DataFrame, a token is not a str, or a tag is
+        missing or neither str nor int (or str and int tags are mixed).
+    ImportError
+        If pandas is not installed (``pip install "sktag[pandas]"``).
+
+    See Also
+    --------
+    to_frame : The inverse: sentences to a frame.
+
+    Notes
+    -----
+    ``pandas.read_csv`` turns cells such as ``NA``, ``null`` or ``nan`` into
+    NaN, so a corpus with those words loses them; read such CSV files with
+    ``keep_default_na=False, na_values={"Sentence #": [""]}`` (the Kaggle
+    file also needs ``encoding="latin-1"``)::
+
+        df = pd.read_csv("ner_dataset.csv", encoding="latin-1",
+                         keep_default_na=False, na_values={"Sentence #": [""]})
+        X, y = read_frame(df, sentence="Sentence #", token="Word", tag="Tag")
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"Sentence #": ["Sentence: 1", None, None, "Sentence: 2"],
+    ...                    "Word": ["Peter", "lives", "here", "Hi"],
+    ...                    "Tag": ["B-per", "O", "O", "O"]})
+    >>> read_frame(df, sentence="Sentence #", token="Word", tag="Tag")
+    ([['Peter', 'lives', 'here'], ['Hi']], [['B-per', 'O', 'O'], ['O']])
+    >>> read_frame(df, sentence="Sentence #", token="Word", tag=None)
+    [['Peter', 'lives', 'here'], ['Hi']]
+    """
+    pd = _import_pandas()
+    columns = {"sentence": sentence, "token": token}
+    if tag is not None:
+        columns["tag"] = tag
+    _check_frame_columns(pd, df, columns)
+    if len(df) == 0:
+        raise ValueError("the data frame has no rows; expected one row per token.")
+    row = _row_namer(pd, df)
+    ids = df[sentence]
+    starts = _sentence_starts(ids.to_numpy(dtype=object), ids.isna().to_numpy(), sentence, row)
+    tokens = _frame_tokens(df[token].to_numpy(dtype=object), token, sentence, row)
+    bounds = list(zip(starts, starts[1:] + [len(df)]))
+    X = [tokens[a:b] for a, b in bounds]
+    if tag is None:
+        return X
+    tags = _frame_tags(df[tag].to_numpy(dtype=object), tag, row)
+    return X, [tags[a:b] for a, b in bounds]
+
+
+def to_frame(
+    X: Sequence, y: Sequence | None = None, *, sentence: str = "sentence",
+    token: str = "token", tag: str = "tag",
+) -> Any:
+    """Put sentences into a pandas DataFrame with one row per token.
+
+    The inverse of :func:`read_frame`: ``read_frame(to_frame(X, y))``
+    returns ``(X, y)``. Every row carries the number of its sentence
+    (0, 1, 2, ...).
+
+    Parameters
+    ----------
+    X : list of list of str
+        Tokens, one list per sentence; no sentence may be empty (a frame
+        with one row per token has no row for it).
+    y : list of list of (str or int), default=None
+        Tags, one list per sentence, one tag per token; None writes no tag
+        column.
+    sentence : str, default="sentence"
+        Name of the sentence-number column.
+    token : str, default="token"
+        Name of the token column.
+    tag : str, default="tag"
+        Name of the tag column.
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        Columns ``sentence`` (int), ``token`` and, with ``y``, ``tag``; a
+        default index.
+
+    Raises
+    ------
+    ValueError
+        If ``len(X[i]) != len(y[i])`` or a sentence is empty (the message
+        names the sentence), or two columns get the same name.
+    TypeError
+        If a sentence is not a list of str tokens, or a tag is neither str
+        nor int (tags follow the estimator's rule).
+    ImportError
+        If pandas is not installed (``pip install "sktag[pandas]"``).
+
+    Examples
+    --------
+    >>> df = to_frame([["Peter", "lives"], ["Hi"]], [["B-PER", "O"], ["O"]])
+    >>> df
+       sentence  token    tag
+    0         0  Peter  B-PER
+    1         0  lives      O
+    2         1     Hi      O
+    >>> read_frame(df)
+    ([['Peter', 'lives'], ['Hi']], [['B-PER', 'O'], ['O']])
+    """
+    pd = _import_pandas()
+    names = [sentence, token] if y is None else [sentence, token, tag]
+    if len(set(names)) < len(names):
+        raise ValueError(
+            f"sentence={sentence!r}, token={token!r} and tag={tag!r} must be distinct "
+            "column names."
+        )
+    container = "a frame with one row per token"
+    if y is None:
+        sentences, labels = _check_tokens(X, container), None
+    else:
+        sentences, labels = _check_pairs(X, y, container)
+    lengths = [len(tokens) for tokens in sentences]
+    data = {
+        sentence: np.repeat(np.arange(len(sentences), dtype=np.int64), lengths),
+        token: [t for tokens in sentences for t in tokens],
+    }
+    if labels is not None:
+        data[tag] = [label for seq in labels for label in seq]
+    return pd.DataFrame(data)

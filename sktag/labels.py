@@ -5,7 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels
-from .decoding import is_iob2_tagging
+from .decoding import canonical_scheme, detect_scheme
 from .vocabulary import pad_sequences
 
 __all__ = ["SequenceLabelEncoder"]
@@ -24,9 +24,10 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         Sorted distinct labels seen in ``fit``.
     n_classes_ : int
         Number of classes.
-    scheme_ : {"iob2", None}
-        ``"iob2"`` when the labels seen in ``fit`` are a valid IOB2 entity
-        tagging (see :func:`sktag.decoding.is_iob2_tagging`), else None.
+    scheme_ : {"IOB1", "IOB2", "IOBES", "BILOU", None}
+        The entity scheme of the labels seen in ``fit`` (see
+        :func:`sktag.decoding.detect_scheme`), None for tags that are not an
+        entity tagging (part-of-speech tags, int labels).
 
     Examples
     --------
@@ -55,15 +56,17 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         distinct = sorted({label for seq in labels for label in seq})
         self.classes_ = np.array(distinct, dtype=object if isinstance(distinct[0], str) else np.int64)
         self.n_classes_ = len(distinct)
-        self.scheme_ = "iob2" if is_iob2_tagging(labels) else None
+        self.scheme_ = detect_scheme(labels)
         self._index = {label: i for i, label in enumerate(distinct)}
         return self
 
     def get_metadata(self):
         """Attributes copied onto the tagger (a scikeras encoder hook)."""
-        # Encoders saved before scheme_ existed have none: no constraints.
+        # Encoders saved before scheme_ existed have none: no constraints;
+        # sktag 0.1.0 named IOB2 "iob2".
+        scheme = getattr(self, "scheme_", None)
         return {"classes_": self.classes_, "n_classes_": self.n_classes_,
-                "label_scheme_": getattr(self, "scheme_", None)}
+                "label_scheme_": None if scheme is None else canonical_scheme(scheme)}
 
     def check_label_type(self, labels, name="y"):
         """Raise if ``labels`` (validated lists) are not of the fitted type.

@@ -59,6 +59,7 @@ import numpy as np
 
 from . import __version__
 from .architecture import ENCODERS
+from .decoding import ENTITY_SCHEMES
 
 __all__ = [
     "FORMAT_VERSION",
@@ -770,7 +771,7 @@ _HEADER_V2 = _Record({
                                           "<i8": _Int(-(1 << 63), (1 << 63) - 1)},
                                          _MAX_CLASSES)),
             "n_classes_": _required(_Int(2, _MAX_CLASSES)),
-            "scheme_": _required(_Either(_NONE, _Enum("iob2"))),
+            "scheme_": _required(_Either(_NONE, _Enum(*ENTITY_SCHEMES, "iob2"))),
             "_index": _required(_Dict(_LABEL, _Int(0, _MAX_CLASSES), _MAX_CLASSES)),
         }, _check_labels)),
         "feature_encoder_": _required(_Estimator("sktag.features.SentenceEncoder", {

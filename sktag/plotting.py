@@ -1,12 +1,14 @@
-"""Plots of a tagger's training history and of its confusion matrix.
+"""Plots of a tagger's training history, its confusion matrix and its spans.
 
-Two functions, both drawing with matplotlib:
+Three functions, all drawing with matplotlib:
 
 * :func:`plot_history` -- the loss and accuracy curves of a fitted
   :class:`~sktag.TokenTagger` (or of its ``history_`` dict), training solid
   and validation dashed, side by side as in the tutorial.
 * :func:`plot_confusion` -- the token-level confusion matrix of list-of-lists
   labels, drawn by :class:`sklearn.metrics.ConfusionMatrixDisplay`.
+* :func:`plot_precision_recall_threshold` -- strict span precision and
+  recall as the score below which predicted spans are dropped rises.
 
 matplotlib is an optional dependency (``pip install "sktag[plot]"``). It is
 imported only when a function is called, so ``import sktag.plotting`` loads
@@ -26,9 +28,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._validation import _describe, check_sentence_weights
-from .metrics import _check_sequence_pair
+from .metrics import _check_sequence_pair, precision_recall_by_threshold
 
-__all__ = ["plot_history", "plot_confusion"]
+__all__ = ["plot_confusion", "plot_history", "plot_precision_recall_threshold"]
 
 _NORMALIZE = ("true", "pred", "all", None)
 
@@ -85,7 +87,7 @@ def _get_history(history):
 
 def _series(history, key):
     """Values of ``history[key]`` as a 1-D float array, or None if absent."""
-    if key not in history.keys():
+    if key not in history.keys():  # noqa: SIM118 (any object with keys())
         return None
     try:
         values = np.asarray(history[key], dtype=float)
@@ -311,3 +313,89 @@ def plot_confusion(
     if path is not None:
         _save(display.figure_, path)
     return display.ax_
+
+
+# --------------------------------------------------------------------------
+# Span precision and recall by score threshold
+# --------------------------------------------------------------------------
+
+
+def plot_precision_recall_threshold(
+    true_spans, pred_spans, *, thresholds=None, labels=None, positions=None, ax=None,
+    path=None,
+):
+    """Plot strict span precision and recall against a score threshold.
+
+    Draws the numbers of :func:`sktag.metrics.precision_recall_by_threshold`:
+    for each threshold, the predicted spans scoring at least that much are
+    kept and scored against the true spans (exact boundaries and type).
+    Precision is solid, recall dashed. Use it to pick the score below which
+    :meth:`TokenTagger.predict_spans <sktag.TokenTagger.predict_spans>`
+    output is dropped.
+
+    Parameters
+    ----------
+    true_spans : list of list of span
+        True spans, one list per sentence, as in
+        :func:`sktag.metrics.span_scores`.
+    pred_spans : list of list of span
+        Predicted spans, each with a ``score``.
+    thresholds : array-like of float, default=None
+        Thresholds to draw; None takes every distinct score of
+        ``pred_spans``.
+    labels : list of str, default=None
+        Entity types to keep, as in :func:`sktag.metrics.span_scores`.
+    positions : {None, "char", "token"}, default=None
+        Which positions of span objects are compared, as in
+        :func:`sktag.metrics.span_scores` (``"token"`` against
+        :func:`sktag.metrics.spans_from_labels`).
+    ax : matplotlib Axes, default=None
+        Axes to draw on. None creates a new figure of 6 x 4 inches.
+    path : str or path-like, default=None
+        When given, the figure is saved there (PNG by default) at 100 dpi.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes holding the two lines, precision first
+        (``ax.get_lines()[0].get_ydata()``), then recall.
+
+    Raises
+    ------
+    ValueError
+        If a predicted span has no score, or on bad spans as in
+        :func:`sktag.metrics.span_scores` (the message names the sentence
+        and the span).
+    ImportError
+        If matplotlib is not installed.
+
+    See Also
+    --------
+    sktag.metrics.precision_recall_by_threshold : The numbers drawn.
+
+    Examples
+    --------
+    >>> true = [[(0, 2, "PER"), (3, 4, "LOC")]]
+    >>> pred = [[(0, 2, "PER", 0.9), (3, 4, "ORG", 0.4)]]
+    >>> ax = plot_precision_recall_threshold(true, pred)  # doctest: +SKIP
+    """
+    plt = _import_pyplot()
+    curve = precision_recall_by_threshold(
+        true_spans, pred_spans, thresholds, labels=labels, positions=positions
+    )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    order = np.argsort(curve["threshold"], kind="stable")
+    x = curve["threshold"][order]
+    marker = "o" if len(x) == 1 else None  # a single point draws no line
+    ax.plot(x, curve["precision"][order], "-", color="C0", marker=marker, label="precision")
+    ax.plot(x, curve["recall"][order], "--", color="C1", marker=marker, label="recall")
+    ax.set_xlabel("Score threshold")
+    ax.set_ylabel("Score")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title("Span precision and recall (strict match)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if path is not None:
+        _save(ax.figure, path)
+    return ax

@@ -8,6 +8,7 @@ ONNX Runtime), and model files to :mod:`sktag.persistence`. A fitted tagger
 holds plain data: encoders, history and weights as numpy arrays.
 """
 
+import dataclasses
 import difflib
 import json
 from numbers import Integral, Real
@@ -26,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels, check_sentences
 from .architecture import ENCODERS
-from .decoding import best_iob2_path, iob2_transitions
+from .decoding import best_path, transitions
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
@@ -183,9 +184,11 @@ class TokenTagger(BaseEstimator):
         The labels, sorted; the columns of :meth:`predict_proba`.
     n_classes_ : int
         Number of labels.
-    label_scheme_ : {"iob2", None}
-        ``"iob2"`` when the training labels are an IOB2 entity tagging;
-        ``decoding="auto"`` then predicts valid IOB2 sequences.
+    label_scheme_ : {"IOB1", "IOB2", "IOBES", "BILOU", None}
+        The entity scheme of the training labels
+        (:func:`sktag.decoding.detect_scheme`), None for other tags;
+        ``decoding="auto"`` then predicts sequences valid in it, and
+        :meth:`predict_spans` reads entities in it.
     vocabulary_ : Vocabulary
         The fitted vocabulary.
     char_vocabulary_ : CharVocabulary or None
@@ -620,19 +623,158 @@ class TokenTagger(BaseEstimator):
         -------
         labels : list of list
             Exactly one label per input token, of the type of the training
-            labels. With IOB2 training labels and ``decoding="auto"``, each
-            sentence's labels are the most probable valid IOB2 sequence, which
+            labels. With entity training labels (``label_scheme_`` IOB1,
+            IOB2, IOBES or BILOU) and ``decoding="auto"``, each sentence's
+            labels are the most probable sequence valid in that scheme, which
             can differ from the argmax of :meth:`predict_proba` (as a CRF's
             Viterbi path differs from its marginals).
         """
         sentences = self._sentences(X)
         self._check_decoding()
         path = self._prediction_path()
-        if self.decoding == "auto" and self.label_scheme_ == "iob2":
-            allowed, start = iob2_transitions(self.classes_)
-            return [self.classes_[best_iob2_path(p, allowed, start)].tolist()
+        if self.decoding == "auto" and self.label_scheme_ is not None:
+            lattice = transitions(self.classes_, self.label_scheme_)
+            return [self.classes_[best_path(p, *lattice)].tolist()
                     for p in path.probabilities(sentences)]
         return path.labels(sentences, self.classes_)
+
+    def predict_spans(self, X, *, min_score=0.0, split_sentences=False):
+        """The entities of each text, with character offsets and probabilities.
+
+        A str is tokenized with offsets: by ``tokenizer`` when the tagger has
+        one (its ``tokenize`` method if it has one, such as
+        :class:`~sktag.tokenization.RegexTokenizer`, else its tokens are
+        found in the text), otherwise by :func:`sktag.tokenization.tokenize`,
+        which splits words from punctuation as UD English and CoNLL data are
+        tokenized. A list of tokens is tagged as it is; its offsets point into
+        ``" ".join(tokens)``. Each text is decoded to its most probable tagging
+        valid in ``label_scheme_``, whatever ``decoding`` says.
+
+        Parameters
+        ----------
+        X : list of (str or list of str)
+            Texts, or sentences already split into tokens.
+        min_score : float, default=0.0
+            Leave out spans whose ``score`` is below this.
+        split_sentences : bool, default=False
+            Split each str into sentences (:func:`sktag.tokenization.split_sentences`)
+            and tag them one by one; offsets still point into the whole text.
+
+        Returns
+        -------
+        spans : list of list of Span
+            For each text, its :class:`~sktag.spans.Span` objects in text
+            order: ``start``, ``end`` (``text[start:end]`` is the span's
+            text), ``label``, ``text``, ``score`` and the token indices
+            ``token_start``, ``token_end``. ``score`` is the probability, under
+            the model restricted to valid sequences of the scheme, that the
+            sentence holds exactly this entity (forward-backward over the
+            lattice ``decoding="auto"`` uses); it is not calibrated unless the
+            model is. Spans never overlap.
+
+        Raises
+        ------
+        ValueError
+            The training labels are not an entity tagging (``label_scheme_``
+            is None).
+        """
+        return [[span for span in result["spans"] if span.score >= min_score]
+                for result in self._annotate(X, split_sentences, entities=True)]
+
+    def annotate(self, X, *, split_sentences=False):
+        """Tokens with offsets, tags and probabilities, and the entities: JSON-ready.
+
+        What ``sktag predict --output-format jsonl`` writes for each line.
+
+        Parameters
+        ----------
+        X : list of (str or list of str)
+            Texts (tokenized as :meth:`predict_spans` does), or token lists.
+        split_sentences : bool, default=False
+            See :meth:`predict_spans`.
+
+        Returns
+        -------
+        results : list of dict
+            For each text: ``text``; ``tokens``, a list of dicts with
+            ``text``, ``start``, ``end``, ``tag`` and ``probability`` (for an
+            entity tagging, the probability of that tag at that token under
+            the valid-sequence distribution the span scores use; otherwise
+            ``predict_proba``'s); and, for an entity tagging, ``spans``
+            (:meth:`Span.to_dict <sktag.spans.Span.to_dict>`).
+        """
+        results = self._annotate(X, split_sentences, entities=self.label_scheme_ is not None)
+        for result in results:
+            result["spans"] = [span.to_dict() for span in result["spans"]]
+            if self.label_scheme_ is None:
+                del result["spans"]
+        return results
+
+    def _annotate(self, X, split_sentences, entities):
+        from .spans import decode_spans
+
+        self._check_fitted()
+        if entities and self.label_scheme_ is None:
+            raise ValueError(
+                "predict_spans needs an entity tagging (IOB1, IOB2, IOBES or BILOU labels); "
+                f"this tagger was trained on labels such as {self.classes_[:5].tolist()}. "
+                "Use predict for other tags.")
+        texts = self._texts_with_tokens(X, split_sentences)
+        sentences = [[token.text for token in tokens] for _, _, tokens in texts]
+        probabilities = self._prediction_path().probabilities(sentences)
+        lattice = transitions(self.classes_, self.label_scheme_) if entities else None
+        results = []
+        for (i, text, tokens), p in zip(texts, probabilities):
+            if len(results) == i:  # the first sentence of text i
+                results.append({"text": text, "tokens": [], "spans": []})
+            if lattice is not None and len(tokens):
+                spans, marginals = decode_spans(text, tokens, p, self.classes_,
+                                                self.label_scheme_, return_marginals=True)
+                ids = best_path(p, *lattice)
+                chosen = marginals[np.arange(len(ids)), ids]
+                offset = len(results[-1]["tokens"])
+                results[-1]["spans"].extend(
+                    dataclasses.replace(span, token_start=span.token_start + offset,
+                                        token_end=span.token_end + offset) for span in spans)
+            else:
+                ids = p.argmax(axis=1) if len(tokens) else np.zeros(0, dtype=np.intp)
+                chosen = p[np.arange(len(ids)), ids]
+            tags = self.classes_[ids].tolist()
+            results[-1]["tokens"].extend(
+                {"text": token.text, "start": int(token.start), "end": int(token.end),
+                 "tag": tag, "probability": float(prob)}
+                for token, tag, prob in zip(tokens, tags, chosen))
+        return results
+
+    def _texts_with_tokens(self, X, split_sentences):
+        """``(index, text, tokens with offsets)`` per sentence to tag, in order."""
+        from .spans import offsets_for_tokens
+        from .tokenization import Token, align_tokens, split_sentences as sentences_of, tokenize
+
+        if isinstance(X, str):
+            raise TypeError(
+                f"X is a single str; expected a list of texts. Wrap one text in a list: [{X!r:.40}].")
+        # Token lists are checked as predict checks them (a str is tokenized below).
+        words_of = check_sentences([[] if isinstance(item, str) else item for item in X],
+                                   allow_empty=True)
+        out = []
+        for i, item in enumerate(X):
+            if isinstance(item, str):
+                if self.tokenizer is None:
+                    tokens = tokenize(item)
+                elif hasattr(self.tokenizer, "tokenize"):
+                    tokens = self.tokenizer.tokenize(item)
+                else:
+                    try:
+                        tokens = align_tokens(item, self.tokenizer(item))
+                    except ValueError as exc:
+                        raise ValueError(f"X: text {i}: {exc}") from None
+                groups = sentences_of(item, tokens) if split_sentences else [tokens]
+                out.extend((i, item, group) for group in (groups or [[]]))
+            else:
+                words = words_of[i]
+                out.append((i, " ".join(words), [Token(*t) for t in offsets_for_tokens(words)]))
+        return out
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.

@@ -267,7 +267,7 @@ def test_read_iob_uner_with_comments(tmp_path):
 
 def test_read_iob_hash_token_inside_sentence_is_a_token():
     lines = ["I\tO", "#\tO", "love\tO", "", "# a comment", "you\tO"]
-    X, y = read_iob(lines)
+    X, _ = read_iob(lines)
     assert X == [["I", "#", "love"], ["you"]]
 
 
@@ -387,7 +387,7 @@ def test_write_conllu_gzip_round_trip(tmp_path):
 def test_write_conllu_length_mismatch_names_sentence(tmp_path):
     path = tmp_path / "out.conllu"
     y_bad = [Y_RT[0], Y_RT[1][:2], Y_RT[2]]
-    with pytest.raises(ValueError, match=r"sentence 1: 3 tokens but 2 labels"):
+    with pytest.raises(ValueError, match=r"sentence 1 has 3 tokens but 2 labels in y"):
         write_conllu(path, X_RT, y_bad)
     assert not path.exists()  # nothing written
 
@@ -404,8 +404,30 @@ def test_write_conllu_rejects_tab_in_token_and_bad_column(tmp_path):
 def test_write_rejects_empty_sentence_and_sentence_count_mismatch(tmp_path):
     with pytest.raises(ValueError, match="sentence 1 is empty"):
         write_iob(tmp_path / "a.iob", [["a"], []], [["O"], []])
-    with pytest.raises(ValueError, match="2 sentences but y has 1"):
+    with pytest.raises(ValueError, match="X has 2 sentences but y has 1 label sequences"):
         write_conllu(tmp_path / "a.conllu", [["a"], ["b"]], [["O"]])
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ("a b", [["O", "O"]], "X is a single str; expected a list of sentences"),
+        ([["a"]], "O", "y is a single str; expected a list of label sequences"),
+        ([["a"], "b c"], [["O"], ["O", "O"]], "X: sentence 1 is a single str; tokens must be a list"),
+        ([["a", 3]], [["O", "O"]], "X: sentence 0, token 1 is int 3; every token must be a str"),
+        ([["a", None]], [["O", "O"]], "X: sentence 0, token 1 is NoneType None"),
+        ([["a", "b"]], [["O", None]], "y: sentence 0, token 1 has label NoneType None"),
+        ([["a", "b"]], [["O", 1.5]], "y: sentence 0, token 1 has label float 1.5"),
+        ([["a"], ["b"]], [["O"], [1]], "y: sentence 1, token 0 has int label 1 but earlier labels are str"),
+        ([["a"]], None, "y is None"),
+    ],
+)
+@pytest.mark.parametrize("writer", [write_conllu, write_iob])
+def test_writers_check_tokens_and_labels_as_the_estimator_does(tmp_path, writer, X, y, message):
+    path = tmp_path / "out.txt"
+    with pytest.raises(TypeError, match=message):
+        writer(path, X, y)
+    assert not path.exists()
 
 
 @pytest.mark.parametrize("sep", ["\t", " ", "|"])
@@ -432,7 +454,7 @@ def test_write_iob_space_separator_rejects_token_with_space(tmp_path):
 
 def test_write_iob_length_mismatch_names_sentence(tmp_path):
     path = tmp_path / "out.iob"
-    with pytest.raises(ValueError, match=r"sentence 2: 1 tokens but 2 labels"):
+    with pytest.raises(ValueError, match=r"sentence 2 has 1 tokens but 2 labels in y"):
         write_iob(path, [["a"], ["b"], ["c"]], [["O"], ["O"], ["O", "O"]])
     assert not path.exists()
 

@@ -151,15 +151,17 @@ ALL_FUNCTIONS = [
 def test_length_mismatch_names_sentence(func):
     y_true = [["O"], ["O", "O"], ["B-X"], ["O", "B-X", "I-X", "O", "O"]]
     y_pred = [["O"], ["O", "O"], ["B-X"], ["O", "B-X", "I-X", "O"]]
-    with pytest.raises(ValueError, match=re.escape("sentence 3: y_true has 5 labels but y_pred has 4")):
+    # y_pred is checked against y_true: the message gives y_true's length.
+    message = "sentence 3 has 5 tokens but 4 labels in y_pred; give exactly one label per token."
+    with pytest.raises(ValueError, match=re.escape(message)):
         func(y_true, y_pred)
-    with pytest.raises(ValueError, match=re.escape("sentence 3: y_true has 4 labels but y_pred has 5")):
+    with pytest.raises(ValueError, match=re.escape("sentence 3 has 4 tokens but 5 labels in y_pred")):
         func(y_pred, y_true)
 
 
 @pytest.mark.parametrize("func", ALL_FUNCTIONS, ids=lambda f: f.__name__)
 def test_sentence_count_mismatch(func):
-    with pytest.raises(ValueError, match="y_true has 2 sentences but y_pred has 1"):
+    with pytest.raises(ValueError, match="y_true has 2 sentences but y_pred has 1 label sequences"):
         func([["O"], ["B-X"]], [["O"]])
 
 
@@ -176,17 +178,26 @@ def test_empty_input(func):
 @pytest.mark.parametrize("func", ALL_FUNCTIONS, ids=lambda f: f.__name__)
 def test_bad_types(func):
     # a flat list of labels is not a list of sentences
-    with pytest.raises(TypeError, match="sentence 0: y_true labels are str"):
+    with pytest.raises(TypeError, match="y_true: labels of sentence 0 are str 'O'"):
         func(["O", "B-X"], [["O"], ["B-X"]])
-    with pytest.raises(TypeError, match="y_pred must be a list"):
+    with pytest.raises(TypeError, match="y_pred is None; expected a list of label sequences"):
         func([["O"]], None)
-    with pytest.raises(TypeError, match="sentence 1, token 0: y_pred label is float"):
+    with pytest.raises(TypeError, match="y_pred must be a list of label sequences"):
+        func([["O"]], 3)
+    with pytest.raises(TypeError, match="y_pred is a single str"):
+        func([["O"]], "O")
+    with pytest.raises(TypeError, match="y_pred: sentence 1, token 0 has label float 1.5"):
         func([["O"], ["O"]], [["O"], [1.5]])
-    with pytest.raises(TypeError, match="labels must be str or int"):
+    with pytest.raises(TypeError, match="y_true: sentence 0, token 0 has label bool True; labels must be str or int"):
         func([[True]], [[False]])
+    with pytest.raises(TypeError, match="y_true: sentence 0, token 1 has int label 1 but earlier labels are str"):
+        func([["O", 1]], [["O", "O"]])
     # str labels in y_true against int labels in y_pred would silently score 0
-    with pytest.raises(TypeError, match="one label type"):
+    with pytest.raises(TypeError, match="y_pred: sentence 0, token 0 has int label 0 but y_true labels are str; use one label type"):
         func([["O", "B-X"]], [[0, 1]])
+    # ... and so would they when y_true's first labels are in a later sentence
+    with pytest.raises(TypeError, match="y_pred: sentence 1, token 0 has str label 'O' but y_true labels are int"):
+        func([[], [0]], [[], ["O"]])
 
 
 def test_empty_sentences_are_allowed_among_others():

@@ -1,4 +1,4 @@
-"""Tests of sktag.plotting: history curves and confusion matrices."""
+"""Tests of sktag.plotting: history curves, confusion matrices, span thresholds."""
 
 import subprocess
 import sys
@@ -8,11 +8,12 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.metrics import confusion_matrix  # noqa: E402
+import matplotlib.pyplot as plt
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import confusion_matrix
 
-from sktag.plotting import plot_confusion, plot_history  # noqa: E402
+from sktag.metrics import precision_recall_by_threshold
+from sktag.plotting import plot_confusion, plot_history, plot_precision_recall_threshold
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -145,7 +146,7 @@ def test_plot_history_rejects_non_history():
 
 
 def test_plot_history_uses_given_axes():
-    fig, given = plt.subplots(1, 2)
+    _, given = plt.subplots(1, 2)
     n_figures = len(plt.get_fignums())
     axes = plot_history(HISTORY, axes=given)
     assert len(plt.get_fignums()) == n_figures
@@ -221,7 +222,7 @@ def test_plot_confusion_bad_normalize():
 
 
 def test_plot_confusion_draws_on_given_ax_and_rotates_many_labels():
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     labels = [f"TAG{i}" for i in range(8)]
     y = [labels, labels[::-1]]
     returned = plot_confusion(y, y, ax=ax)
@@ -231,6 +232,54 @@ def test_plot_confusion_draws_on_given_ax_and_rotates_many_labels():
 
     few = plot_confusion(Y_TRUE, Y_PRED)
     assert all(t.get_rotation() == 0 for t in few.get_xticklabels())
+
+
+# --------------------------------------------------------------------------
+# plot_precision_recall_threshold
+# --------------------------------------------------------------------------
+
+TRUE_SPANS = [[(0, 2, "PER"), (3, 4, "LOC")], [(1, 3, "ORG")]]
+PRED_SPANS = [
+    [{"start": 0, "end": 2, "label": "PER", "score": 0.9},
+     {"start": 3, "end": 4, "label": "ORG", "score": 0.4}],
+    [{"start": 1, "end": 3, "label": "ORG", "score": 0.7},
+     {"start": 5, "end": 6, "label": "LOC", "score": 0.2}],
+]
+
+
+def test_plot_precision_recall_threshold_draws_the_curve(tmp_path):
+    path = tmp_path / "threshold.png"
+    ax = plot_precision_recall_threshold(TRUE_SPANS, PRED_SPANS, positions="char", path=path)
+    curve = precision_recall_by_threshold(TRUE_SPANS, PRED_SPANS, positions="char")
+    precision, recall = ax.get_lines()
+    np.testing.assert_allclose(precision.get_xdata(), [0.2, 0.4, 0.7, 0.9])
+    np.testing.assert_allclose(precision.get_ydata(), curve["precision"])
+    np.testing.assert_allclose(recall.get_ydata(), curve["recall"])
+    np.testing.assert_allclose(recall.get_ydata(), [2 / 3, 2 / 3, 2 / 3, 1 / 3])
+    assert precision.get_label() == "precision" and recall.get_linestyle() == "--"
+    assert ax.get_xlabel() == "Score threshold"
+    assert _png_size(path)[0] > 0
+
+
+def test_plot_precision_recall_threshold_on_given_ax_with_thresholds():
+    _, ax = plt.subplots()
+    returned = plot_precision_recall_threshold(
+        TRUE_SPANS, PRED_SPANS, thresholds=[0.8, 0.1], positions="char", ax=ax)
+    assert returned is ax
+    x = ax.get_lines()[0].get_xdata()
+    np.testing.assert_allclose(x, [0.1, 0.8])  # drawn in increasing order
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [2 / 3, 1 / 3])
+    # a single threshold is drawn as a point
+    one = plot_precision_recall_threshold(TRUE_SPANS, PRED_SPANS, thresholds=[0.5],
+                                          positions="char")
+    assert one.get_lines()[0].get_marker() == "o"
+
+
+def test_plot_precision_recall_threshold_bad_spans():
+    with pytest.raises(ValueError, match="pred_spans: sentence 0 has a span without a score"):
+        plot_precision_recall_threshold([[(0, 1, "PER")]], [[(0, 1, "PER")]])
+    with pytest.raises(ValueError, match="true_spans has 2 sentences but pred_spans has 1"):
+        plot_precision_recall_threshold(TRUE_SPANS, PRED_SPANS[:1], positions="char")
 
 
 # --------------------------------------------------------------------------
@@ -245,7 +294,8 @@ def test_import_does_not_load_matplotlib_or_tensorflow():
         "assert not loaded, loaded\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -257,3 +307,5 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch):
         plot_history(HISTORY)
     with pytest.raises(ImportError, match=r'pip install "sktag\[plot\]"'):
         plot_confusion(Y_TRUE, Y_PRED)
+    with pytest.raises(ImportError, match=r'pip install "sktag\[plot\]"'):
+        plot_precision_recall_threshold(TRUE_SPANS, PRED_SPANS, positions="char")
