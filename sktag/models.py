@@ -5,18 +5,26 @@ model mapping a batch of padded token ids, shape ``(batch, length)``, to class
 probabilities, shape ``(batch, length, n_classes)``. Padding is handled by the
 tagger through per-token sample weights, not by Keras masks, so no layer can
 silently drop or corrupt it.
+
+The models train under Keras's mixed-precision policies
+(``keras.mixed_precision.set_global_policy("mixed_bfloat16")`` or
+``"mixed_float16"``): every layer computes in its compute dtype, the
+variables stay float32 (so the weights sktag keeps and saves are float32),
+and the softmax output is float32, so the loss is computed in float32 and
+predicted probabilities are float32 whatever the policy.
 """
 
 import contextlib
 import random
 import threading
 
-import keras
 import numpy as np
-from keras import ops
 
+from ._tensorflow import keras  # TensorFlow imported without its start-up lines
 from .architecture import ENCODERS
 from .vocabulary import CHAR_CLASSES
+
+ops = keras.ops
 
 try:  # where Keras 3 draws the seeds of layers created without one
     from keras.src.random import seed_generator as _keras_seed_generator
@@ -43,6 +51,16 @@ N_CHAR_CLASSES = len(CHAR_CLASSES)
 
 
 _KERAS_SEEDS_LOCK = threading.RLock()
+
+
+def _integer_spec(shape, dtype):
+    """The symbolic output of a layer whose output is ids or a mask, not floats.
+
+    Keras's default ``compute_output_spec`` gives a layer's output the
+    layer's compute dtype: float32, or bfloat16 under a mixed policy, for
+    what are int32 ids or a boolean mask at run time.
+    """
+    return keras.KerasTensor(shape, dtype=dtype)
 
 
 @contextlib.contextmanager
@@ -80,7 +98,8 @@ class WordDropout(keras.layers.Layer):
     Each id ``i`` is replaced by ``targets[i]`` (``[UNK]`` or the unknown id
     of its shape, see :meth:`sktag.Vocabulary.unknown_ids`) with probability
     ``rates[i]`` (see :func:`word_dropout_probabilities`); both are
-    non-trainable weights. This is what trains the unknown embeddings:
+    non-trainable weights, kept in float32 under any dtype policy. This is
+    what trains the unknown embeddings:
     without it, when every training word is in the vocabulary, the ``[UNK]``
     row keeps its random initial value and unseen words get an arbitrary
     tag. At inference the layer is the identity.
@@ -98,8 +117,12 @@ class WordDropout(keras.layers.Layer):
         self.n_vocab = int(n_vocab)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        # float32 and never cast to a mixed policy's compute dtype: a rate is
+        # compared with a float32 draw, and bfloat16's 8-bit mantissa would
+        # move small rates (a frequent word's 1e-3) by up to 0.4%.
         self.rates = self.add_weight(
-            shape=(self.n_vocab,), initializer="zeros", trainable=False, name="rates"
+            shape=(self.n_vocab,), initializer="zeros", dtype="float32", trainable=False,
+            autocast=False, name="rates",
         )
         self.targets = self.add_weight(
             shape=(self.n_vocab,), initializer="ones", dtype="int32", trainable=False,
@@ -109,12 +132,18 @@ class WordDropout(keras.layers.Layer):
     def call(self, ids, training=False):
         if not training:
             return ids
-        rates = ops.take(self.rates, ids)
-        drop = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) < rates
+        # The draw and the comparison are float32 under any dtype policy; the
+        # ids in and out are integers, so the compute dtype plays no part.
+        rates = ops.cast(ops.take(self.rates, ids), "float32")
+        draw = keras.random.uniform(ops.shape(ids), dtype="float32", seed=self.seed_generator)
+        drop = draw < rates
         return ops.where(drop, ops.take(self.targets, ids), ids)
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def compute_output_spec(self, ids, training=False):
+        return _integer_spec(ids.shape, ids.dtype)
 
     def get_config(self):
         return {**super().get_config(), "n_vocab": self.n_vocab, "seed": self.seed}
@@ -130,6 +159,9 @@ class TokenMask(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    def compute_output_spec(self, ids):
+        return _integer_spec(ids.shape, "bool")
+
 
 @keras.saving.register_keras_serializable(package="sktag")
 class ZeroPadding(keras.layers.Layer):
@@ -142,6 +174,7 @@ class ZeroPadding(keras.layers.Layer):
 
     def call(self, inputs):
         x, mask = inputs
+        # The mask in x's dtype: the layer's compute dtype under a mixed policy.
         return x * ops.expand_dims(ops.cast(mask, x.dtype), -1)
 
     def compute_output_shape(self, input_shapes):
@@ -181,6 +214,9 @@ class AffixChars(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], 2 * self.n)
 
+    def compute_output_spec(self, char_ids):
+        return _integer_spec(self.compute_output_shape(char_ids.shape), char_ids.dtype)
+
     def get_config(self):
         return {**super().get_config(), "n": self.n}
 
@@ -198,6 +234,7 @@ class CharClasses(keras.layers.Layer):
     numbers say "capitalised", "all capitals" or "has a digit" for every
     letter at once, as the capitalisation features of classic taggers do.
     A character unseen in training is the unknown id, which has no class.
+    The features are in the layer's compute dtype (0 and 1, exact in any).
 
     Parameters
     ----------
@@ -215,6 +252,9 @@ class CharClasses(keras.layers.Layer):
 
     def call(self, char_ids):
         classes = ops.take(self.table, char_ids, axis=0)  # (..., max_chars, 4); padding: 0
+        # The table is a float32 variable even where the layer computes in
+        # bfloat16 or float16; the CNN features it joins are in the compute dtype.
+        classes = ops.cast(classes, self.compute_dtype)
         return ops.concatenate([classes[..., 0, :], ops.max(classes, axis=-2)], axis=-1)
 
     def compute_output_shape(self, input_shape):
@@ -233,7 +273,8 @@ class TokenAccuracy(keras.metrics.Metric):
     different lengths differently: across length-bucketed batches it is not
     the real-token accuracy. This metric sums ``weight * correct`` and
     ``weight`` over all tokens of all batches, so padding (weight 0) never
-    counts and every real token counts once.
+    counts and every real token counts once. The sums are float32 under any
+    dtype policy (a metric's dtype is ``keras.config.floatx()``).
     """
 
     def __init__(self, name="accuracy", **kwargs):
@@ -434,7 +475,10 @@ def build_model(
             name="char_encoder",
         )
         word_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
-        features = keras.Input(shape=(None, char_encoder.output.shape[-1]), name="token_chars")
+        # The features in the dtype the character encoder computes them in
+        # (float32, or bfloat16/float16 under a mixed policy): no cast between.
+        features = keras.Input(shape=(None, char_encoder.output.shape[-1]),
+                               dtype=char_encoder.output.dtype, name="token_chars")
         word_tagger = keras.Model(
             [word_ids, features], tag_words(word_ids, features), name="word_tagger"
         )
@@ -470,7 +514,12 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
             x = keras.layers.Bidirectional(lstm, name=f"bilstm_{i}")(x, mask=mask)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    return keras.layers.Dense(n_classes, activation="softmax", name="tagger")(x)
+    # float32 under any dtype policy, as Keras's mixed-precision guide asks of
+    # an output layer: the softmax and the loss are float32 (float16 would
+    # round small probabilities to 0), predictions are float32 probabilities,
+    # and the Keras loss finds the float32 logits under the softmax. It stays
+    # one layer, so the layer names (and the weights) are those of float32.
+    return keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="tagger")(x)
 
 
 def find_layer(model, name):
