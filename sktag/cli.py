@@ -136,7 +136,8 @@ def _print_evaluation(tagger, X, y, out=None):
 #: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
 #: defaults, the tutorial's model, or ``--best``'s values.
 _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
-                  "dropout", "epochs", "max_steps", "batch_size", "learning_rate",
+                  "dropout", "epochs", "max_steps", "min_steps", "dtype_policy", "batch_size",
+                  "learning_rate",
                   "learning_rate_schedule", "word_dropout", "lowercase")
 
 
@@ -151,8 +152,8 @@ def _make_tagger(args, verbose):
     for name in _MODEL_OPTIONS:
         if getattr(args, name, None) is not None:
             params[name] = getattr(args, name)
-    if args.epochs is not None and args.max_steps is None:
-        params.pop("max_steps", None)  # --epochs asks for epochs, also after --best
+    if args.epochs is not None and args.min_steps is None:
+        params.pop("min_steps", None)  # --epochs asks for epochs, also after --best
     if params.pop("lowercase", False):
         params["vocabulary"] = Vocabulary(lowercase=True)
     return TokenTagger(
@@ -272,12 +273,6 @@ def cmd_export(args):
     return EXIT_OK
 
 
-#: Updates of the demo's context model: the fast context configuration
-#: trained for this many steps (about 13 epochs of the English sample) rather
-#: than the best configuration's 1,400, so the demo ends within a minute.
-DEMO_STEPS = 300
-
-
 def _unseen_accuracy(tagger, X, y, y_pred):
     """Accuracy on the tokens the tagger's vocabulary maps to an unknown id."""
     ids = tagger.vocabulary_.encode(X)
@@ -298,15 +293,15 @@ def cmd_demo(args):
     if args.language == "en":
         train, test = load_ud_english_sample("train"), load_ud_english_sample("test")
         sample = "The new tagger reads sentences from Zurich in 2025 ."
-        context = dict(configurations.fast_context(), max_steps=args.max_steps)
+        context = configurations.fast_context()  # 13 epochs of the sample: min_steps=300
         name = "English EWT"
     else:
         train, test = load_ud_korean_sample("train"), load_ud_korean_sample("test")
         sample = "나는 서울 에서 한국어 를 공부 합니다 ."
         context = configurations.korean()
-        if args.max_steps != DEMO_STEPS:
-            context["max_steps"] = args.max_steps
         name = "Korean Kaist -> GSD"
+    if args.max_steps is not None:
+        context.update(max_steps=args.max_steps, min_steps=None)
     models = {
         "Embedding + Dense (the tutorial)": TokenTagger(random_state=args.random_state),
         f"{context['encoder']} context + characters": TokenTagger(
@@ -412,10 +407,15 @@ def _add_model_options(parser):
                        help="strength of word dropout that trains [UNK] (default: 0.25)")
     group.add_argument("--lowercase", action="store_true", default=None,
                        help="lowercase the word vocabulary (characters keep the case)")
-    group.add_argument("--epochs", type=int, help="training epochs (default: 10)")
+    group.add_argument("--epochs", type=int, help="training epochs (default: 10; --best: 7)")
     group.add_argument("--max-steps", type=int,
-                       help="train this many batches instead of --epochs, in whole epochs "
-                            "(--best: 1400)")
+                       help="train this many batches instead of --epochs, in whole epochs")
+    group.add_argument("--min-steps", type=int,
+                       help="train at least this many batches: more epochs on small data "
+                            "(--best: 300; an explicit --epochs drops it)")
+    group.add_argument("--dtype-policy", choices=("float32", "mixed_bfloat16", "mixed_float16"),
+                       help="Keras dtype policy: mixed_bfloat16 trains faster on CPUs with "
+                            "AVX512-BF16/AMX (default: float32)")
     group.add_argument("--batch-size", type=int, help="sentences per step (default: 32)")
     group.add_argument("--learning-rate", type=float, help="Adam learning rate (default: 0.005)")
     group.add_argument("--learning-rate-schedule", choices=("constant", "cosine"),
@@ -516,9 +516,10 @@ def build_parser():
                                    "sentence with the better one.")
     p.add_argument("--language", choices=("en", "ko"), default="en",
                    help="English EWT or Korean Kaist/GSD sample (default: en)")
-    p.add_argument("--max-steps", type=int, default=DEMO_STEPS,
-                   help=f"training steps of the context model (default: {DEMO_STEPS}; "
-                        "Korean: 7 epochs); fewer for a quicker look")
+    p.add_argument("--max-steps", type=int,
+                   help="training steps of the context model (default: its configuration's "
+                        "length, 312 steps on the English sample, 7 epochs on the Korean one); "
+                        "fewer for a quicker look")
     p.add_argument("--random-state", type=int, default=0, help="seed of both models (default: 0)")
     p.set_defaults(func=cmd_demo)
     return parser

@@ -732,6 +732,8 @@ _PARAMS = {
     "dropout": _optional(_Float(0, 1, below=True)),
     "epochs": _optional(_Int(1, 1 << 31)),
     "max_steps": _optional(_Either(_NONE, _Int(1, 1 << 62))),
+    "min_steps": _optional(_Either(_NONE, _Int(1, 1 << 62))),
+    "dtype_policy": _optional(_Either(_NONE, _Enum("float32", "mixed_bfloat16", "mixed_float16"))),
     "batch_size": _optional(_Int(1, 1 << 31)),
     "learning_rate": _optional(_Float(0)),
     "learning_rate_schedule": _optional(_Enum("constant", "cosine")),

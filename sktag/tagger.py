@@ -10,6 +10,7 @@ holds plain data: encoders, history and weights as numpy arrays.
 
 import dataclasses
 import difflib
+import inspect
 import json
 from numbers import Integral, Real
 from pathlib import Path
@@ -96,6 +97,21 @@ class TokenTagger(BaseEstimator):
         with the data: with ``max_steps=1400`` and ``batch_size=64``, 12,500
         sentences train 7 epochs and 1,600 sentences 56. ``partial_fit``
         still trains one epoch.
+    min_steps : int, default=None
+        Train for at least this many optimizer steps: when ``epochs`` (or
+        ``max_steps``) passes over a small training set make fewer, as many
+        more whole epochs as reach ``min_steps``. A training length that
+        follows the data: with ``epochs=7, min_steps=300`` and
+        ``batch_size=64``, 12,500 sentences train 7 epochs (1,372 steps),
+        1,000 sentences 19 (304 steps). ``partial_fit`` still trains one
+        epoch.
+    dtype_policy : {"float32", "mixed_bfloat16", "mixed_float16"}, default=None
+        Keras dtype policy of the model: ``"mixed_bfloat16"`` computes in
+        bfloat16 with float32 weights, which trains faster on CPUs with
+        AVX512-BF16 or AMX and on recent GPUs; ``"mixed_float16"`` is for
+        GPUs (it is slower than float32 on CPUs). The weights sktag keeps,
+        saves and predicts with are float32 under every policy. None uses
+        Keras's global policy at fit time.
     batch_size : int, default=32
         Sentences per gradient step.
     learning_rate : float, default=0.005
@@ -238,6 +254,8 @@ class TokenTagger(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "epochs": [_Int(1, None, closed="left")],
         "max_steps": [None, _Int(1, None, closed="left")],
+        "min_steps": [None, _Int(1, None, closed="left")],
+        "dtype_policy": [None, StrOptions({"float32", "mixed_bfloat16", "mixed_float16"})],
         "batch_size": [_Int(1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, np.inf, closed="left")],
         "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
@@ -271,6 +289,8 @@ class TokenTagger(BaseEstimator):
         dropout=0.0,
         epochs=10,
         max_steps=None,
+        min_steps=None,
+        dtype_policy=None,
         batch_size=32,
         learning_rate=0.005,
         learning_rate_schedule="constant",
@@ -303,6 +323,8 @@ class TokenTagger(BaseEstimator):
         self.dropout = dropout
         self.epochs = epochs
         self.max_steps = max_steps
+        self.min_steps = min_steps
+        self.dtype_policy = dtype_policy
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_schedule = learning_rate_schedule
@@ -994,6 +1016,9 @@ def open_model(path, *, trust_pickle=False):
 
 
 _CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
+_CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
+                         in inspect.signature(TokenTagger.__init__).parameters.items()
+                         if name in _CONSTRUCTOR_PARAMS}
 
 
 def _copy_without_tokenizer(encoder):
@@ -1011,10 +1036,14 @@ def _migrated_state(state):
     One migration step for every older layout: before ``char_classes``
     existed (its character model has none), and before TokenTagger stopped
     being a scikeras wrapper (the Keras model itself was pickled; unpickling
-    such a file imports TensorFlow, once, and the model becomes weights).
+    such a file imports TensorFlow, once, and the model becomes weights);
+    parameters added since (``min_steps``, ``dtype_policy``) take their
+    defaults, which train as the older sktag did.
     """
     state = dict(state)
     state.setdefault("char_classes", False)
+    for name, default in _CONSTRUCTOR_DEFAULTS.items():  # parameters added since
+        state.setdefault(name, default)
     model = state.pop("model_", None)
     for key in ("_fit_callbacks", "_predict_callbacks", "_inference", "_user_params"):
         state.pop(key, None)

@@ -75,8 +75,9 @@ class KerasTrainer(BaseWrapper):
             find_layer(model, name).set_weights(arrays)
         if optimizer_state is not None:
             trainer._compile(model)
-            model.optimizer.build(model.trainable_variables)
-            for variable, value in zip(model.optimizer.variables, optimizer_state, strict=True):
+            optimizer = _unscaled(model.optimizer)
+            optimizer.build(model.trainable_variables)
+            for variable, value in zip(optimizer.variables, optimizer_state, strict=True):
                 variable.assign(value)
         trainer.model_ = model
         trainer._initialize_callbacks()
@@ -90,7 +91,7 @@ class KerasTrainer(BaseWrapper):
         """The optimizer's variables, or None when the model is not compiled."""
         if not self.model_.compiled or not self.model_.optimizer.built:
             return None
-        return [np.array(v.numpy()) for v in self.model_.optimizer.variables]
+        return [np.array(v.numpy()) for v in _unscaled(self.model_.optimizer).variables]
 
     # ------------------------------------------------------------------
     # scikeras hooks
@@ -116,8 +117,9 @@ class KerasTrainer(BaseWrapper):
         """scikeras's ``fit``, with ``validation_data`` and ``max_steps`` passed on to :meth:`_fit`."""
         if validation_data is not None:
             kwargs["validation_data"] = validation_data
-        if self.max_steps is not None and "epochs" not in kwargs:
-            kwargs["max_steps"] = self.max_steps  # epochs follow from the batches (_fit_epochs)
+        if "epochs" not in kwargs:  # epochs follow from the batches (_fit_epochs)
+            kwargs["max_steps"] = self.max_steps
+            kwargs["min_steps"] = self.min_steps
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def _initialize(self, X, y=None):
@@ -178,7 +180,7 @@ class KerasTrainer(BaseWrapper):
         if self.word_dropout:
             rates = word_dropout_probabilities(vocab.counts_, self.word_dropout, vocab.n_special_)
             targets = vocab.unknown_ids()
-        with self._seeded():
+        with self._seeded(), _dtype_policy(self.dtype_policy):
             return build_model(
                 len(vocab),
                 self.n_classes_,
@@ -298,6 +300,7 @@ class KerasTrainer(BaseWrapper):
         train = self._encode(X, y, check_sentence_weights(sample_weight, len(X)))
         validation = kwargs.pop("validation_data", None)
         max_steps = kwargs.pop("max_steps", None)
+        min_steps = kwargs.pop("min_steps", None)
         if validation is not None:
             validation = self._encode_validation_data(validation)
         else:
@@ -313,6 +316,8 @@ class KerasTrainer(BaseWrapper):
         )
         if max_steps is not None:
             epochs = max(1, max_steps // len(train_batches))
+        if min_steps is not None:
+            epochs = max(epochs, -(-min_steps // len(train_batches)))
         if validation is not None:
             validation = SentenceBatches(validation, self.batch_size).to_dataset()
         fit_args = route_params(self.get_params(), destination="fit", pass_filter=set(), strict=True)
@@ -408,3 +413,30 @@ class KerasTrainer(BaseWrapper):
         if len(validation_data) == 3:
             weights = check_sentence_weights(validation_data[2], len(X_val))
         return self._encode(X_val, y_val, weights, name="y_val")
+
+
+def _unscaled(optimizer):
+    """The optimizer itself, not mixed_float16's ``LossScaleOptimizer`` around it.
+
+    Its variables are the state sktag keeps: the same under every policy
+    (the loss scale adapts again within a few steps).
+    """
+    return getattr(optimizer, "inner_optimizer", optimizer)
+
+
+@contextlib.contextmanager
+def _dtype_policy(name):
+    """Keras's global dtype policy set to ``name`` while a model is built (None: as it is).
+
+    Layers take the global policy when they are created, so the policy of a
+    model is decided here, once; the global one is restored after.
+    """
+    if name is None:
+        yield
+        return
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)

@@ -185,12 +185,15 @@ def test_model_options_and_the_best_preset():
             assert best["vocabulary"].get_params() == value.get_params()
         else:
             assert best[name] == value, name
-    assert best["max_steps"] == 1400 and best["char_classes"] is True
+    assert (best["epochs"], best["min_steps"], best["max_steps"]) == (7, 300, None)
+    assert best["char_classes"] is True
     assert _tagger_for("--best", "--no-char-classes").char_classes is False
-    short = _tagger_for("--best", "--epochs", "2")  # an explicit --epochs wins over max_steps
-    assert (short.epochs, short.max_steps) == (2, None)
-    steps = _tagger_for("--epochs", "2", "--max-steps", "30")
-    assert (steps.epochs, steps.max_steps) == (2, 30)
+    short = _tagger_for("--best", "--epochs", "2")  # an explicit --epochs drops min_steps
+    assert (short.epochs, short.min_steps) == (2, None)
+    longer = _tagger_for("--best", "--epochs", "2", "--min-steps", "50")
+    assert (longer.epochs, longer.min_steps) == (2, 50)
+    steps = _tagger_for("--epochs", "2", "--max-steps", "30", "--dtype-policy", "mixed_bfloat16")
+    assert (steps.epochs, steps.max_steps, steps.dtype_policy) == (2, 30, "mixed_bfloat16")
 
 
 def test_train_a_context_model_from_the_command_line(corpus, tmp_path):

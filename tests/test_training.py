@@ -129,6 +129,23 @@ def test_max_steps_sets_whole_epochs_from_the_number_of_batches(toy_pos):
             TokenTagger(max_steps=bad).fit(X, y)
 
 
+def test_min_steps_adds_whole_epochs_to_small_training_sets(toy_pos):
+    X, y = toy_pos  # 60 sentences: 8 batches of 8
+
+    def epochs(n_sentences, **params):
+        tagger = TokenTagger(d_model=4, batch_size=8, steps_per_execution=4, random_state=0,
+                             **{"epochs": 2, **params})
+        return len(tagger.fit(X[:n_sentences], y[:n_sentences]).history_["loss"])
+
+    assert epochs(60, min_steps=12) == 2  # 2 epochs are 16 steps already
+    assert epochs(60, min_steps=20) == 3  # ceil(20 / 8)
+    assert epochs(16, min_steps=20) == 10  # 2 batches an epoch
+    assert epochs(16, min_steps=20, max_steps=8) == 10  # at least min_steps, also then
+    for bad in (0, 1.5, False):
+        with pytest.raises(ValueError, match="'min_steps' parameter of TokenTagger"):
+            TokenTagger(min_steps=bad).fit(X, y)
+
+
 @pytest.mark.parametrize("max_positions, max_sentences", [(1, 1), (16, 3), (64, 256), (4096, 256)])
 def test_prediction_batches_cover_each_sentence_once_within_the_budget(
     max_positions, max_sentences
