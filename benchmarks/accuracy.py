@@ -7,6 +7,7 @@ words never seen in training, fit seconds and predict throughput.
 Tasks (files from the shared data folder, see ``--data``):
 
 - ``ewt-upos``: English EWT UPOS, train -> dev.
+- ``ewt-1k``: the same with the first 1,000 training sentences.
 - ``ko-noun``: Korean noun (NOUN/PROPN = 1) vs other (0), Kaist dev -> GSD dev.
 - ``ko-upos``: Korean UPOS, Kaist dev -> GSD dev.
 - ``uner``: Universal NER English (IOB2 PER/ORG/LOC), first 80% of the dev
@@ -33,6 +34,8 @@ from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from sklearn.base import clone  # noqa: E402
 
 from sktag import TokenTagger, configurations  # noqa: E402
 from sktag.io import read_conllu, read_iob  # noqa: E402
@@ -135,9 +138,11 @@ def _noun_labels(y):
 def load_task(name, data):
     """Return ``(train, test, metric_name)`` for a task."""
     data = Path(data)
-    if name == "ewt-upos":
-        return (read_conllu(data / "en_ewt-ud-train.conllu"),
-                read_conllu(data / "en_ewt-ud-dev.conllu"), "accuracy")
+    if name in ("ewt-upos", "ewt-1k"):
+        X, y = read_conllu(data / "en_ewt-ud-train.conllu")
+        if name == "ewt-1k":  # a small training set of the same language and tags
+            X, y = X[:1000], y[:1000]
+        return (X, y), read_conllu(data / "en_ewt-ud-dev.conllu"), "accuracy"
     if name in ("ko-noun", "ko-upos"):
         train = read_conllu(data / "ko_kaist-ud-dev.conllu")
         test = read_conllu(data / "ko_gsd-ud-dev.conllu")
@@ -152,12 +157,76 @@ def load_task(name, data):
     raise ValueError(f"unknown task {name!r}")
 
 
-def evaluate(model, train, test, metric):
+class DevScores:
+    """A Keras callback: after each epoch, the test score of the weights so far.
+
+    It predicts through an initialized copy of the tagger (``initialize`` on
+    the same data learns the same vocabulary and labels), given the Keras
+    model's weights, so every point is what ``predict`` would score had
+    training stopped there. Its own time and Keras's validation time are not
+    training time: each point's seconds exclude them, and ``evaluate``
+    subtracts them from the fit seconds. (With ``optimizer__use_ema``, the
+    points score the raw weights, not the average ``fit`` ends with.)
+
+    Training deep-copies callbacks (see ``sktag.callbacks.fresh_copy``), so
+    the points live in the class-level ``runs``, under this callback's key.
+    """
+
+    runs = {}
+
+    def __new__(cls, *args, **kwargs):
+        import keras
+
+        class _Callback(keras.callbacks.Callback):
+            def __init__(self, key, tagger, X, y, metric):
+                super().__init__()
+                self.key, self.tagger, self.X, self.y, self.metric = key, tagger, X, y, metric
+
+            def on_train_begin(self, logs=None):
+                DevScores.runs[self.key] = {"points": [], "excluded": 0.0}
+                self._start = time.perf_counter()
+
+            def on_test_begin(self, logs=None):
+                self._test_start = time.perf_counter()
+
+            def on_test_end(self, logs=None):
+                DevScores.runs[self.key]["excluded"] += time.perf_counter() - self._test_start
+
+            def on_epoch_end(self, epoch, logs=None):
+                from sktag.onnx_graphs import keras_weights
+
+                begin = time.perf_counter()
+                run = DevScores.runs[self.key]
+                self.tagger._weights = keras_weights(self.model)
+                self.tagger._predictor = None
+                score = _score(self.metric, self.y, self.tagger.predict(self.X))
+                run["points"].append((begin - self._start - run["excluded"], score))
+                run["excluded"] += time.perf_counter() - begin
+
+        return _Callback(*args, **kwargs)
+
+
+def _score(metric, y_true, y_pred):
+    return token_accuracy(y_true, y_pred) if metric == "accuracy" else entity_f1(y_true, y_pred)
+
+
+def evaluate(model, train, test, metric, trace=False):
+    """Fit and score one model; ``trace``: also the per-epoch test scores (a TokenTagger)."""
     X_train, y_train = train
     X_test, y_test = test
+    key = None
+    if trace and isinstance(model, TokenTagger):
+        key = f"run-{len(DevScores.runs)}"
+        copy = clone(model).initialize(X_train, y_train)  # same vocabulary and labels
+        model.set_params(callbacks=[*(model.callbacks or []),
+                                    DevScores(key, copy, X_test, y_test, metric)])
     start = time.perf_counter()
     model.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
+    points = []
+    if key is not None:
+        fit_seconds -= DevScores.runs[key]["excluded"]
+        points = DevScores.runs[key]["points"]
     start = time.perf_counter()
     y_pred = model.predict(X_test)
     predict_seconds = time.perf_counter() - start
@@ -165,14 +234,20 @@ def evaluate(model, train, test, metric):
     hits = [g == p for tokens, gold, pred in zip(X_test, y_test, y_pred)
             for token, g, p in zip(tokens, gold, pred) if token not in seen]
     n_tokens = sum(len(s) for s in X_test)
-    score = token_accuracy(y_test, y_pred) if metric == "accuracy" else entity_f1(y_test, y_pred)
     return {
-        "score": score,
+        "score": _score(metric, y_test, y_pred),
         "unseen": sum(hits) / max(len(hits), 1),
         "n_unseen": len(hits),
         "fit_s": fit_seconds,
         "tokens_per_s": n_tokens / predict_seconds,
+        "points": points,
+        "epochs": len(model.history_["loss"]) if hasattr(model, "history_") else None,
     }
+
+
+def seconds_to(points, target):
+    """Training seconds until the per-epoch test score first reaches ``target``, or None."""
+    return next((seconds for seconds, score in points if score >= target), None)
 
 
 def models(task, random_state, only=None):
@@ -183,14 +258,23 @@ def models(task, random_state, only=None):
         "sklearn-crfsuite": lambda: CRF(affixes=task.startswith("ko")),
         "sktag dense (default)": lambda: TokenTagger(d_model=64, epochs=3, random_state=random_state),
         "sktag best": lambda: TokenTagger(**best, random_state=random_state),
+        # Training-length and precision candidates (the frontier of issue 16):
+        "sktag best, 1,400 steps": lambda: TokenTagger(
+            **dict(best, min_steps=None, max_steps=1400), random_state=random_state),
+        "sktag best, 600 steps at least": lambda: TokenTagger(
+            **dict(best, min_steps=600), random_state=random_state),
+        "sktag best, mixed_bfloat16": lambda: TokenTagger(
+            **dict(best, dtype_policy="mixed_bfloat16"), random_state=random_state),
         "sktag fast context (conv)": lambda: TokenTagger(**fast, random_state=random_state),
     }
-    if fast == best:  # Korean: the best is the conv model already
-        del rows["sktag fast context (conv)"]
+    if fast == best:  # Korean: the best is the conv model already; its length is epochs
+        for name in ("sktag fast context (conv)", "sktag best, 1,400 steps",
+                     "sktag best, 600 steps at least"):
+            del rows[name]
     return {k: v for k, v in rows.items() if only is None or k in only}
 
 
-def _summary(runs):
+def _summary(runs, crf_score=None):
     """The table cells after the model name: one run as it is, several as means."""
     mean = {key: sum(r[key] for r in runs) / len(runs)
             for key in ("score", "unseen", "fit_s", "tokens_per_s")}
@@ -198,26 +282,38 @@ def _summary(runs):
     if len(runs) > 1:
         scores = [r["score"] for r in runs]
         score += f" ({min(scores):.4f}-{max(scores):.4f})"
+    epochs = "" if runs[0]["epochs"] is None else f"{runs[0]['epochs']}"
+    to_crf = ""
+    if crf_score is not None and runs[0]["points"]:
+        reached = [seconds_to(r["points"], crf_score) for r in runs]
+        to_crf = ("never" if None in reached
+                  else f"{sum(reached) / len(reached):.1f}")
     return (f"{score} | {mean['unseen']:.4f} (n={runs[0]['n_unseen']}) | {mean['fit_s']:.1f} "
-            f"| {mean['tokens_per_s']:,.0f} |")
+            f"| {epochs} | {to_crf} | {mean['tokens_per_s']:,.0f} |")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="../shared/data", help="folder with the treebank files")
-    parser.add_argument("--tasks", nargs="+", default=["ewt-upos", "ko-noun", "ko-upos", "uner"])
+    parser.add_argument("--tasks", nargs="+",
+                        default=["ewt-upos", "ewt-1k", "ko-noun", "ko-upos", "uner"])
     parser.add_argument("--models", nargs="+", help="subset of row names to run")
     parser.add_argument("--random-state", type=int, nargs="+", default=[0],
                         help="seeds of the sktag rows; with several, each sktag row shows "
                              "the mean and the range over them")
     parser.add_argument("--output", help="also write the Markdown table to this file")
+    parser.add_argument("--trace", action="store_true",
+                        help="score the test data after every epoch of each sktag row (not "
+                             "counted as training time) and print the training seconds until "
+                             "the score first reached the CRF's ('s to CRF score')")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
 
     best = ", ".join(f"{k}={v!r}" for k, v in BEST.items())
     lines = [
-        "| task | metric | model | score | unseen-word accuracy | fit s | predict tokens/s |",
-        "|---|---|---|---|---|---|---|",
+        "| task | metric | model | score | unseen-word accuracy | fit s | epochs "
+        "| s to CRF score | predict tokens/s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for task in args.tasks:
         train, test, metric = load_task(task, args.data)
@@ -225,18 +321,21 @@ def main(argv=None):
         for name in sorted(set(args.models or []) - set(rows)):
             print(f"{task}: no row {name!r} (rows of this task: {sorted(models(task, 0))}; "
                   f"on Korean the best is the fast context model)", file=sys.stderr)
+        crf_score = None
         for name in rows:
             # The lookup and the CRF have no seed: one run each.
             seeds = args.random_state if name.startswith("sktag") else args.random_state[:1]
-            runs = [evaluate(models(task, seed, [name])[name](), train, test, metric)
-                    for seed in seeds]
-            lines.append(f"| {task} | {metric} | {name} | {_summary(runs)}")
+            runs = [evaluate(models(task, seed, [name])[name](), train, test, metric,
+                             trace=args.trace) for seed in seeds]
+            if name == "sklearn-crfsuite":
+                crf_score = runs[0]["score"]
+            lines.append(f"| {task} | {metric} | {name} | {_summary(runs, crf_score)}")
             print(lines[-1], flush=True)
     table = "\n".join(lines)
     fast = ", ".join(f"{k}={v!r}" for k, v in FAST_CHANGES.items())
     korean = ", ".join(f"{k}={v!r}" for k, v in KOREAN.items() if BEST.get(k) != v)
     footer = (f"\nsktag best = `TokenTagger({best})`; on the Korean tasks the same without "
-              f"`max_steps` and with `{korean}`; sktag fast context = the best of the task with "
+              f"`min_steps` and with `{korean}`; sktag fast context = the best of the task with "
               f"`{fast}` (on Korean the best already is). Predictions of IOB2 entity tags are valid IOB2 sequences "
               f"(`decoding='auto'`, the default). "
               + (f"sktag rows: mean over random_state {args.random_state} (min-max). "

@@ -17,6 +17,16 @@ resident memory per process that ran fits, and whether the scores equal the
 
     python benchmarks/search.py --workers 2
     python benchmarks/search.py --scheduler tcp://10.0.0.5:8786  # a real cluster
+
+``--versus-crf DATA`` instead runs the search a user deciding between sktag
+and sklearn-crfsuite would run on English EWT (12,500 sentences, from the
+shared data folder): a 3-fold ``GridSearchCV`` of the best configuration over
+``d_model`` in {64, 100} and ``epochs`` in {4, 7}, and the same search of
+sklearn-crfsuite (the features of ``benchmarks/accuracy.py``) over ``c1`` and
+``c2`` in {0.05, 0.1}, one process each, and prints their wall times, the
+ratio and the best dev accuracy of each (refit on all of train)::
+
+    python benchmarks/search.py --versus-crf ../shared/data
 """
 
 import argparse
@@ -66,7 +76,12 @@ def main(argv=None):
     parser.add_argument("--encoder", nargs="+", default=["dense", "conv"])
     parser.add_argument("--cv", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[], choices=["loky", "dask"])
+    parser.add_argument("--versus-crf", metavar="DATA",
+                        help="time a search of the best configuration against sklearn-crfsuite's "
+                             "on EWT from this data folder (see the module docstring)")
     args = parser.parse_args(argv)
+    if args.versus_crf:
+        return versus_crf(args.versus_crf, args.cv)
 
     from joblib import Parallel, delayed, parallel_config
     from sklearn.model_selection import GridSearchCV, KFold
@@ -158,6 +173,57 @@ def main(argv=None):
     print("\nStart-up: starting the worker processes and their TensorFlow, not in the "
           "search time. Peak RSS: VmHWM of each process that ran fits.")
     print(f"best: {sequential.best_params_}, cv accuracy {sequential.best_score_:.4f}")
+
+
+def versus_crf(data, cv=3):
+    """Wall time of the same-sized grid search for sktag's best configuration and the CRF."""
+    from pathlib import Path
+
+    import sklearn_crfsuite
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from accuracy import _token_features  # the CRF features of the accuracy benchmark
+
+    from sktag import TokenTagger, configurations
+    from sktag.io import read_conllu
+    from sktag.metrics import token_accuracy
+
+    X, y = read_conllu(Path(data) / "en_ewt-ud-train.conllu")
+    X_dev, y_dev = read_conllu(Path(data) / "en_ewt-ud-dev.conllu")
+    folds = KFold(cv, shuffle=True, random_state=0)
+    _start_tensorflow()
+    rows = []
+
+    start = time.perf_counter()
+    tagger_search = GridSearchCV(
+        TokenTagger(**configurations.best(), random_state=0),
+        {"d_model": [64, 100], "epochs": [4, 7]}, cv=folds).fit(X, y)
+    seconds = time.perf_counter() - start
+    rows.append(("sktag best", "d_model {64, 100} x epochs {4, 7}", seconds,
+                 tagger_search.best_params_, token_accuracy(y_dev, tagger_search.predict(X_dev))))
+
+    start = time.perf_counter()
+    features = [[_token_features(s, i, False) for i in range(len(s))] for s in X]
+    crf_search = GridSearchCV(
+        sklearn_crfsuite.CRF(algorithm="lbfgs", max_iterations=100),
+        {"c1": [0.05, 0.1], "c2": [0.05, 0.1]}, cv=folds).fit(features, y)
+    seconds = time.perf_counter() - start
+    dev = crf_search.predict([[_token_features(s, i, False) for i in range(len(s))]
+                              for s in X_dev])
+    rows.append(("sklearn-crfsuite", "c1 {0.05, 0.1} x c2 {0.05, 0.1}", seconds,
+                 crf_search.best_params_, token_accuracy(y_dev, dev)))
+
+    n_fits = 4 * cv + 1
+    print(f"\n{len(X):,} EWT training sentences, {cv}-fold GridSearchCV, {n_fits} fits each "
+          f"(the refit included), one process, {os.cpu_count()} cores")
+    print("\n| model | grid | search wall s | vs CRF | best parameters | dev accuracy (refit) |")
+    print("|---|---|---:|---:|---|---:|")
+    crf_seconds = rows[1][2]
+    for name, grid, seconds, best, accuracy in rows:
+        print(f"| {name} | {grid} | {seconds:.0f} | {seconds / crf_seconds:.2f}x | {best} "
+              f"| {accuracy:.4f} |")
+    return 0
 
 
 if __name__ == "__main__":
