@@ -141,14 +141,14 @@ _MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim"
                   "learning_rate_schedule", "word_dropout", "lowercase")
 
 
-def _make_tagger(args, verbose):
-    """A TokenTagger from ``--best`` (:func:`sktag.configurations.best`) or the
-    defaults, then the options given."""
-    from .configurations import best
+def _make_tagger(args, verbose, y=None):
+    """A TokenTagger from ``--best`` (:func:`sktag.configurations.for_labels`: the
+    entity configuration for entity tags) or the defaults, then the options given."""
+    from .configurations import best, for_labels
     from .tagger import TokenTagger
     from .vocabulary import Vocabulary
 
-    params = best() if args.best else {}
+    params = ((for_labels(y) if y is not None else best()) if args.best else {})
     for name in _MODEL_OPTIONS:
         if getattr(args, name, None) is not None:
             params[name] = getattr(args, name)
@@ -174,7 +174,7 @@ def cmd_train(args):
     X, y = _read_corpus(args.train, args)
     validation = _read_corpus(args.dev, args) if args.dev else None
     verbose = _verbosity(args)
-    tagger = _make_tagger(args, verbose)
+    tagger = _make_tagger(args, verbose, y)
     if verbose:
         print(f"training on {len(X):,} sentences ({sum(map(len, X)):,} tokens)", flush=True)
     tagger.fit(X, y, validation_data=validation)

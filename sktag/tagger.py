@@ -151,7 +151,12 @@ class TokenTagger(BaseEstimator):
         ``vocabulary__min_freq`` and so on.
     tokenizer : callable, default=None
         Splits sentences given as str into tokens; None splits on
-        whitespace. Sentences given as lists of tokens are used as they are.
+        whitespace in ``fit``, ``predict`` and ``score`` (the seed tutorial's
+        sentences are written that way) and uses
+        :func:`sktag.tokenization.tokenize` in :meth:`predict_spans`,
+        :meth:`annotate` and ``sktag predict``, which split words from
+        punctuation as UD and CoNLL data are tokenized and keep character
+        offsets. Sentences given as lists of tokens are used as they are.
     validation_split : float, default=0.0
         Fraction of the training sentences (the last ones, as in Keras) held
         out to compute ``val_loss`` and ``val_accuracy`` each epoch.

@@ -161,6 +161,22 @@ def _tagger_for(*argv):
     return _make_tagger(build_parser().parse_args(["train", "x.conllu", "-o", "m", *argv]), 0)
 
 
+def test_best_picks_the_entity_configuration_for_entity_tags():
+    from sktag import configurations
+    from sktag.cli import _make_tagger, build_parser
+
+    args = build_parser().parse_args(["train", "x.iob2", "-o", "m", "--best"])
+    entity = _make_tagger(args, 0, [["B-PER", "I-PER", "O"]])
+    tags = _make_tagger(args, 0, [["NOUN", "VERB"]])
+    assert (entity.min_steps, tags.min_steps) == (1400, 300)
+    assert configurations.for_labels([["O", "B-LOC"]])["min_steps"] == 1400
+    assert configurations.entities()["min_steps"] == 1400
+    assert {k: v for k, v in configurations.entities().items() if k != "vocabulary"} == {
+        **{k: v for k, v in configurations.best().items() if k != "vocabulary"},
+        **configurations.ENTITY_CHANGES}
+    assert configurations.for_labels([[0, 1]])["min_steps"] == 300  # int labels: not entities
+
+
 def test_model_options_and_the_best_preset():
     import importlib.util
     from pathlib import Path
