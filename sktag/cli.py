@@ -259,8 +259,6 @@ def _write_jsonl(out, results, min_score):
     for result in results:
         if min_score is not None:
             result["spans"] = [span for span in result["spans"] if span["score"] >= min_score]
-        for token in result["tokens"]:
-            token["tag"] = token["tag"] if isinstance(token["tag"], str) else int(token["tag"])
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 

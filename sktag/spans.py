@@ -32,12 +32,11 @@ import numpy as np
 
 from .decoding import (
     _PREFIXES,
-    _as_key,
-    _cached_transitions,
-    _check_scheme,
     _parts,
     best_path,
+    canonical_scheme,
     span_marginals,
+    transitions,
 )
 
 __all__ = ["Span", "decode_spans", "offsets_for_tokens", "spans_from_tags"]
@@ -130,7 +129,7 @@ def spans_from_tags(tags, scheme):
     >>> spans_from_tags(["S-PER", "B-LOC", "E-LOC"], "IOBES")
     [('PER', 0, 1), ('LOC', 1, 3)]
     """
-    scheme = _check_scheme(scheme)
+    scheme = canonical_scheme(scheme)
     allowed = "O" + _PREFIXES[scheme]
     spans = []
     open_type, first = None, 0  # the entity a B- or I- left open, and its first token
@@ -224,7 +223,8 @@ def _check_tokens(text, tokens):
     return starts, ends
 
 
-def decode_spans(text, tokens, probabilities, classes, scheme, *, return_marginals=False):
+def decode_spans(text, tokens, probabilities, classes, scheme, *, return_marginals=False,
+                 path=None):
     """The entities of one sentence's best valid tagging, with their probabilities.
 
     Decodes the most probable sequence that is valid in ``scheme``
@@ -255,6 +255,9 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
     return_marginals : bool, default=False
         Also return the per-token posteriors of the same lattice
         (:func:`sktag.decoding.token_marginals`), consistent with the scores.
+    path : ndarray of int of shape (n_tokens,), default=None
+        The best valid path (:func:`sktag.decoding.best_path` over this
+        lattice), for a caller that has decoded it already; None decodes it.
 
     Returns
     -------
@@ -289,7 +292,7 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
     >>> marginals.sum(axis=1).round(6).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    scheme = _check_scheme(scheme)
+    scheme = canonical_scheme(scheme)
     classes = np.asarray(classes, dtype=object)
     starts, ends = _check_tokens(text, tokens)
     probabilities = np.asarray(probabilities, dtype=np.float64)
@@ -299,8 +302,9 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
             f"{len(classes)}), one row per token and one column per class; got shape "
             f"{probabilities.shape}."
         )
-    allowed, start, end = _cached_transitions(_as_key(classes), scheme)
-    tags = classes[best_path(probabilities, allowed, start, end)]
+    if path is None:
+        path = best_path(probabilities, *transitions(classes, scheme))
+    tags = classes[path]
     found = spans_from_tags(tags, scheme)
     scores, marginals = span_marginals(probabilities, found, classes, scheme,
                                        return_token_marginals=True)

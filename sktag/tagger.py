@@ -755,16 +755,16 @@ class TokenTagger(BaseEstimator):
             if len(results) == i:  # the first sentence of text i
                 results.append({"text": text, "tokens": [], "spans": []})
             if lattice is not None and len(tokens):
-                spans, marginals = decode_spans(text, tokens, p, self.classes_,
-                                                self.label_scheme_, return_marginals=True)
                 ids = best_path(p, *lattice)
+                spans, marginals = decode_spans(text, tokens, p, self.classes_, self.label_scheme_,
+                                                return_marginals=True, path=ids)
                 chosen = marginals[np.arange(len(ids)), ids]
                 offset = len(results[-1]["tokens"])
                 results[-1]["spans"].extend(
                     dataclasses.replace(span, token_start=span.token_start + offset,
                                         token_end=span.token_end + offset) for span in spans)
             else:
-                ids = p.argmax(axis=1) if len(tokens) else np.zeros(0, dtype=np.intp)
+                ids = p.argmax(axis=1)
                 chosen = p[np.arange(len(ids)), ids]
             tags = self.classes_[ids].tolist()
             results[-1]["tokens"].extend(
@@ -776,7 +776,8 @@ class TokenTagger(BaseEstimator):
     def _texts_with_tokens(self, X, split_sentences):
         """``(index, text, tokens with offsets)`` per sentence to tag, in order."""
         from .spans import offsets_for_tokens
-        from .tokenization import Token, align_tokens, split_sentences as sentences_of, tokenize
+        from .tokenization import Token, align_tokens, tokenize
+        from .tokenization import split_sentences as sentences_of
 
         if isinstance(X, str):
             raise TypeError(

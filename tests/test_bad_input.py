@@ -84,8 +84,8 @@ def test_validation_data_errors():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"d_model": 0}, r"The 'd_model' parameter of TokenTagger must be an int in the range "
-                         r"\[1, inf\)\. Got 0 instead"),
+        ({"d_model": 0}, (r"The 'd_model' parameter of TokenTagger must be an int in the range "
+                          r"\[1, inf\)\. Got 0 instead")),
         ({"d_model": True}, r"'d_model' parameter .* Got True instead"),
         ({"epochs": 2.5}, r"'epochs' parameter .* an int in the range \[1, inf\)\. Got 2.5"),
         ({"encoder": "transformer"}, r"'encoder' parameter .* a str among \{.*'bilstm'.*\}"),

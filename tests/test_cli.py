@@ -19,7 +19,7 @@ def run(*args, stdin=None, cwd=None):
     assert SKTAG, "the sktag console script is not installed (pip install -e .)"
     return subprocess.run(
         [SKTAG, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=300,
-        env=ENV, cwd=cwd,
+        env=ENV, cwd=cwd, check=False,
     )
 
 
@@ -142,7 +142,7 @@ def test_usage_errors_exit_2(argv, message, capsys):
 
 def test_python_dash_m_runs_the_same_cli():
     result = subprocess.run([sys.executable, "-m", "sktag", "--version"],
-                            capture_output=True, text=True, timeout=120, env=ENV)
+                            capture_output=True, text=True, timeout=120, env=ENV, check=False)
     assert result.returncode == 0 and result.stdout.startswith("sktag ")
 
 

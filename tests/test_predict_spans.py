@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sktag import TokenTagger
-from sktag.decoding import span_marginals, transitions
+from sktag.decoding import span_marginals
 from sktag.metrics import spans_from_labels
 from sktag.spans import Span
 from sktag.tokenization import RegexTokenizer

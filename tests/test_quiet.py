@@ -27,10 +27,10 @@ REAL_CPP_ERROR = "E0000 00:00:1796174807.434211   23104 some_kernel.cc:52] a rea
 NOISE_LINES = [
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
     "I0000 00:00:1796174801.070404   23104 port.cc:153] oneDNN custom operations are on.\n",
-    "I0000 00:00:1796174801.070953   23104 cudart_stub.cc:31] Could not find cuda drivers on "
-    "your machine, GPU will not be used.\n",
-    "To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild "
-    "TensorFlow with the appropriate compiler flags.\n",
+    ("I0000 00:00:1796174801.070953   23104 cudart_stub.cc:31] Could not find cuda drivers on "
+     "your machine, GPU will not be used.\n"),
+    ("To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild "
+     "TensorFlow with the appropriate compiler flags.\n"),
 ]
 
 
@@ -47,7 +47,7 @@ def test_quiet_stderr_filters_descriptor_2_and_passes_the_rest_on(capfd):
         for line in NOISE_LINES:
             os.write(2, line.encode())
         os.write(2, REAL_CPP_ERROR.encode())
-        os.write(2, "a Python warning, by the descriptor\n".encode())
+        os.write(2, b"a Python warning, by the descriptor\n")
         with quiet_stderr():  # nested: the outer block filters
             os.write(2, NOISE_LINES[1].encode())
             os.write(2, b"inner\n")
@@ -81,7 +81,8 @@ def test_sktag_demo_is_quiet_and_shows_both_models():
     assert [row[0] for row in rows] == ["Embedding + Dense (the tutorial)",
                                         "conv context + characters"]
     tagged = re.findall(r"^  (\S+)\t(\S+)$", out, re.MULTILINE)
-    assert [token for token, _ in tagged] == "The new tagger reads sentences from Zurich in 2025 .".split()
+    assert [token for token, _ in tagged] == ["The", "new", "tagger", "reads", "sentences", "from",
+                                              "Zurich", "in", "2025", "."]
     better = max(rows, key=lambda row: float(row[1]))[0]
     assert f"tagging a new sentence with the {better} model:" in out
 
