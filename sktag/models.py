@@ -36,6 +36,8 @@ __all__ = [
     "WordDropout",
     "AffixChars",
     "CharClasses",
+    "DistinctTokens",
+    "TokenRows",
     "TokenMask",
     "TokenAccuracy",
     "ZeroPadding",
@@ -265,6 +267,63 @@ class CharClasses(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sktag")
+class DistinctTokens(keras.layers.Layer):
+    """The distinct character rows of a batch, and which one each token has.
+
+    Maps character ids ``(batch, length, max_chars)`` to ``[rows, index]``:
+    ``rows`` ``(1, n_distinct, max_chars)`` holds each distinct row once
+    (padding positions share the all-zero row), ``index`` ``(batch,
+    length)`` the row of every position. A token's character features
+    depend on its spelling alone, so the character encoder runs on ``rows``
+    and :class:`TokenRows` hands the result back to every position: the same
+    features and gradients as running it on every position, for the
+    distinct tokens of a batch only (about half of its positions in a batch
+    of 64 English sentences). It is TensorFlow's ``UniqueV2`` over rows, so
+    this layer needs the TensorFlow backend, which sktag trains with.
+    """
+
+    def call(self, char_ids):
+        import tensorflow as tf
+
+        shape = ops.shape(char_ids)
+        rows, index = tf.raw_ops.UniqueV2(
+            x=ops.reshape(char_ids, (-1, shape[-1])), axis=[0], out_idx="int32"
+        )
+        return [ops.expand_dims(rows, 0), ops.reshape(index, (shape[0], shape[1]))]
+
+    def compute_output_shape(self, input_shape):
+        return [(1, None, input_shape[-1]), tuple(input_shape[:2])]
+
+    def compute_output_spec(self, char_ids):
+        rows, index = self.compute_output_shape(char_ids.shape)
+        return [_integer_spec(rows, char_ids.dtype), _integer_spec(index, "int32")]
+
+
+@keras.saving.register_keras_serializable(package="sktag")
+class TokenRows(keras.layers.Layer):
+    """The features of each position from those of the distinct rows.
+
+    Called as ``TokenRows()([features, index])`` with ``features`` ``(1,
+    n_distinct, n_features)`` and ``index`` ``(batch, length)`` from
+    :class:`DistinctTokens`; returns ``(batch, length, n_features)``, in
+    the features' dtype. The gradient of a row sums over the positions
+    that share it.
+    """
+
+    def call(self, inputs):
+        features, index = inputs
+        return ops.take(features[0], index, axis=0)
+
+    def compute_output_shape(self, input_shapes):
+        features, index = input_shapes
+        return (*index, features[-1])
+
+    def compute_output_spec(self, inputs):
+        features, index = inputs
+        return keras.KerasTensor((*index.shape, features.shape[-1]), dtype=features.dtype)
+
+
+@keras.saving.register_keras_serializable(package="sktag")
 class TokenAccuracy(keras.metrics.Metric):
     """Share of correctly tagged tokens, weighted by per-token sample weights.
 
@@ -483,7 +542,10 @@ def build_model(
             [word_ids, features], tag_words(word_ids, features), name="word_tagger"
         )
         outer_chars = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
-        probs = word_tagger([ids, char_encoder(outer_chars)])
+        # The character encoder runs once per distinct token of a batch.
+        rows, index = DistinctTokens(name="distinct_tokens")(outer_chars)
+        chars = TokenRows(name="token_rows")([char_encoder(rows), index])
+        probs = word_tagger([ids, chars])
         return keras.Model({"token_ids": ids, "char_ids": outer_chars}, probs, name=name)
 
 

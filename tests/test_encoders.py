@@ -190,3 +190,30 @@ def test_char_classes_reach_the_character_features_of_a_fitted_tagger():
         find_layer(without.model_, "char_classes")
     width = split_at_characters(without.model_)[0].output.shape[-1]
     assert char_encoder.output.shape[-1] == width + 8
+
+
+def test_character_encoder_runs_once_per_distinct_token_in_training():
+    # The training model computes character features for the distinct rows
+    # of a batch and hands them to every position: the same probabilities
+    # as the character encoder run on every position.
+    import keras
+
+    from sktag.models import DistinctTokens, build_model, split_at_characters
+
+    model = build_model(12, 3, encoder="bilstm", d_model=4, n_chars=9, char_dim=3,
+                        max_chars=5, hidden_dim=4, seed=0)
+    rng = np.random.RandomState(0)
+    words = rng.randint(1, 9, size=(4, 5))  # four spellings...
+    words[:, 3:] = 0
+    choice = rng.randint(0, 4, size=(3, 7))  # ...in 21 positions
+    chars = words[choice].astype("int32")
+    chars[2, 5:] = 0  # padding positions: the all-zero row
+    ids = rng.randint(1, 12, size=(3, 7)).astype("int32")
+    ids[2, 5:] = 0
+    rows, index = DistinctTokens()(chars)
+    assert rows.shape[1] == len({tuple(r) for r in chars.reshape(-1, 5)}) <= 5
+    np.testing.assert_array_equal(np.asarray(rows)[0][np.asarray(index)], chars)
+    char_encoder, word_tagger = split_at_characters(model)
+    every_position = word_tagger([keras.ops.convert_to_tensor(ids), char_encoder(chars)])
+    np.testing.assert_allclose(model({"token_ids": ids, "char_ids": chars}),
+                               every_position, rtol=1e-6, atol=1e-7)

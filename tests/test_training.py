@@ -162,3 +162,22 @@ def test_prediction_batches_cover_each_sentence_once_within_the_budget(
         padded = len(batch) * max(lengths[i] for i in batch)
         assert len(batch) <= max_sentences
         assert padded <= max_positions or len(batch) == 1
+
+
+def test_train_step_is_traced_once_per_fit(toy_pos, monkeypatch):
+    # The optimizer is built before training; built inside the first update,
+    # its variables make TensorFlow trace the train step a second time.
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    traces = []
+    original = TensorFlowTrainer.train_step
+
+    def counting(self, data):
+        traces.append(1)
+        return original(self, data)
+
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", counting)
+    X, y = toy_pos
+    TokenTagger(d_model=4, char_dim=4, encoder="bilstm", hidden_dim=4, epochs=2,
+                random_state=0).fit(X, y)
+    assert len(traces) == 1
