@@ -98,7 +98,7 @@ _KNOWN_LAYERS = frozenset({
     "token_ids", "char_ids", "token_chars", "char_encoder", "word_tagger",
     "char_embedding", "char_conv", "char_pool", "char_cnn", "affix_chars", "affix_features",
     "char_classes", "char_features", "word_dropout", "embedding", "word_and_chars",
-    "token_mask", "feature_dropout", "tagger",
+    "token_mask", "feature_dropout", "tagger", "distinct_tokens", "token_rows",
 })
 _CONTEXT_LAYERS = ("conv_", "zero_padding_", "bilstm_", "dropout_")
 
