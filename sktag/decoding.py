@@ -81,11 +81,6 @@ def canonical_scheme(scheme):
     ValueError
         ``scheme`` is not one of :data:`ENTITY_SCHEMES` (or ``"BIOES"``).
     """
-    return _check_scheme(scheme)
-
-
-def _check_scheme(scheme):
-    """The canonical name of an entity scheme; ValueError if it is none."""
     name = scheme.upper() if isinstance(scheme, str) else scheme
     name = _ALIASES.get(name, name)
     if name in _PREFIXES:
@@ -253,7 +248,7 @@ def transitions(classes, scheme):
     >>> start.tolist(), end.tolist()
     ([True, False, True], [False, True, True])
     """
-    allowed, start, end = _cached_transitions(_as_key(classes), _check_scheme(scheme))
+    allowed, start, end = _cached_transitions(_as_key(classes), canonical_scheme(scheme))
     return allowed.copy(), start.copy(), end.copy()
 
 
@@ -698,7 +693,7 @@ def span_marginals(probabilities, spans, classes, scheme, *, return_token_margin
     >>> span_marginals(p, [("PER", 0, 2), ("PER", 0, 1)], classes, "IOB2").round(4)
     array([0.502, 0.344])
     """
-    key, scheme = _as_key(classes), _check_scheme(scheme)
+    key, scheme = _as_key(classes), canonical_scheme(scheme)
     allowed, start, end = _cached_transitions(key, scheme)
     potentials = _potentials(probabilities, len(start))
     n_tokens = len(potentials)

@@ -113,7 +113,7 @@ class KerasTrainer(BaseWrapper):
         return SequenceLabelEncoder()
 
     def fit(self, X, y, sample_weight=None, *, validation_data=None, **kwargs):
-        """scikeras's ``fit``, with ``validation_data`` and ``max_steps`` passed on to :meth:`_fit`."""
+        """scikeras's ``fit``, with ``validation_data``, ``max_steps`` and ``min_steps`` passed on to :meth:`_fit`."""
         if validation_data is not None:
             kwargs["validation_data"] = validation_data
         if "epochs" not in kwargs:  # epochs follow from the batches (_fit_epochs)
