@@ -74,9 +74,9 @@ def _verbosity(args):
 
 def _save_model(tagger, path):
     """A safe ``.sktag`` file for that suffix, joblib otherwise."""
-    from .persistence import MODEL_SUFFIX
+    from .persistence import is_model_file_name
 
-    if str(path).endswith(MODEL_SUFFIX):
+    if is_model_file_name(path):
         tagger.save(path)
     else:
         import joblib
@@ -169,8 +169,11 @@ def _make_tagger(args, verbose, y=None):
 # subcommands
 # ----------------------------------------------------------------------
 def cmd_train(args):
+    from .persistence import check_writable
+
     if args.plot:
         _require_matplotlib()
+    check_writable(args.output)  # before training, not after
     X, y = _read_corpus(args.train, args)
     validation = _read_corpus(args.dev, args) if args.dev else None
     verbose = _verbosity(args)

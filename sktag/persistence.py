@@ -43,11 +43,13 @@ written next to its destination under a temporary name and renamed, so an
 interrupted save never leaves half a model.
 """
 
+import errno
 import io
 import json
 import math
 import os
 import re
+import secrets
 import struct
 import sys
 import tempfile
@@ -64,11 +66,16 @@ from .decoding import ENTITY_SCHEMES
 __all__ = [
     "FORMAT_VERSION",
     "MAX_HEADER_BYTES",
+    "HEADER_FREE_CONTAINERS",
+    "HEADER_FREE_VALUES",
     "MAX_HEADER_RATIO",
     "MODEL_SUFFIX",
     "ModelFileError",
     "check_safe_model_file",
+    "check_writable",
     "file_kind",
+    "header_budget",
+    "is_model_file_name",
     "read_model_file",
     "write_model_file",
 ]
@@ -89,10 +96,17 @@ MAX_HEADER_BYTES = 256 << 20
 #: MiB). sktag's headers inflate 2-5 times; a deflate bomb of zeros 1000 times.
 MAX_HEADER_RATIO = 50
 _RATIO_FREE_BYTES = 1 << 20
-#: The most JSON values (commas, brackets and braces) a header may have: what
-#: a vocabulary of about five million words needs, so that parsing the
-#: header builds a bounded number of Python objects.
-_MAX_HEADER_ITEMS = 1 << 25
+#: The JSON values a header may have, before it is parsed: this many, plus one
+#: per byte of the whole file (:func:`header_budget`). A vocabulary word costs
+#: a header about six values and its file at least nine bytes (four of its
+#: embedding row with ``d_model=1``, the rest its compressed header text), so
+#: every file sktag writes fits; a header of values without weights behind
+#: them does not. Parsing builds one Python object per value, at most 72 bytes
+#: each (an empty dict in its list).
+HEADER_FREE_VALUES = 1 << 18
+#: The JSON lists and objects a header may have: this many, plus one per four
+#: bytes of the file (a vocabulary word is one ``[word, id]`` pair).
+HEADER_FREE_CONTAINERS = 1 << 16
 #: Bounds of the central directory: two members, short names.
 _MAX_DIRECTORY_BYTES = 1 << 16
 _MAX_MEMBERS = 16
@@ -147,6 +161,14 @@ def file_kind(path):
     return "other"
 
 
+def is_model_file_name(path):
+    """Whether ``path`` is named like an sktag model file: it ends with
+    :data:`MODEL_SUFFIX` in any case (``.sktag``, ``.SKTAG``), as file systems
+    that ignore case (macOS, Windows) and users read it. Such a file is never
+    unpickled, and sktag writes its safe format to such a name."""
+    return Path(path).suffix.lower() == MODEL_SUFFIX
+
+
 def check_safe_model_file(path):
     """Raise unless ``path`` exists and starts like a zip archive.
 
@@ -170,16 +192,16 @@ def check_safe_model_file(path):
     trust = ("Unpickling runs whatever code its writer put in it, so sktag.load never does; "
              "if you trust whoever wrote it, load it with joblib.load (sktag commands: "
              "--trust-pickle).")
-    if kind == "pickle" and path.suffix == MODEL_SUFFIX:
+    if kind == "pickle" and is_model_file_name(path):
         raise ModelFileError(
-            f"{path} is named {MODEL_SUFFIX} but holds a pickle, not an sktag model file; "
+            f"{path} is named {path.suffix} but holds a pickle, not an sktag model file; "
             f"{never}"
         )
     if kind == "pickle":
         raise ModelFileError(f"{path} is a pickle (joblib) file, not an sktag model file. {trust}")
     damaged = (f"{path} is not an sktag model file, or it is truncated or corrupted "
                f"(it does not start like a zip archive).")
-    if path.suffix == MODEL_SUFFIX:
+    if is_model_file_name(path):
         raise ModelFileError(f"{damaged} {never}")
     raise ModelFileError(f"{damaged} If it is a joblib or pickle file: {trust}")
 
@@ -1076,12 +1098,48 @@ def _open_archive(path, f, size, expected_names):
     )
 
 
-def _parse_header(path, raw):
-    """``sktag.json``'s bytes as JSON, its size bounded in values too."""
-    items = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
-    if items > _MAX_HEADER_ITEMS:
-        raise ModelFileError(f"{path}: {_HEADER} has {items} values, more than the "
-                             f"{_MAX_HEADER_ITEMS} a model file may have.")
+def header_budget(file_size):
+    """``(values, containers)``: the most JSON values, and lists and objects
+    among them, that the header of a model file of ``file_size`` bytes may have.
+
+    The budget grows with the bytes the file really has, never with anything
+    it declares, so that parsing the header of a file costs at most about
+    ``19 MB + 50 bytes per byte of the file`` (see
+    :data:`HEADER_FREE_VALUES`), whatever the header holds.
+    """
+    return (HEADER_FREE_VALUES + file_size,
+            HEADER_FREE_CONTAINERS + file_size // 4)
+
+
+def _count_values(raw):
+    """``(values, containers)`` of JSON text, counted from its separators
+    before it is parsed (a comma, bracket or brace inside a string counts too,
+    so the count is never below the truth)."""
+    containers = raw.count(b"[") + raw.count(b"{")
+    return containers + raw.count(b",") + 1, containers
+
+
+def _check_header_budget(path, raw, file_size):
+    values, containers = _count_values(raw)
+    max_values, max_containers = header_budget(file_size)
+    if values > max_values or containers > max_containers:
+        raise ModelFileError(
+            f"{path}: {_HEADER} has {values} JSON values ({containers} lists and objects); a "
+            f"model file of {file_size} bytes may have at most {max_values} ({max_containers}). "
+            f"The header describes more than the file's weights can hold: the file is "
+            f"corrupted or was not written by sktag."
+        )
+
+
+def _parse_header(path, raw, file_size):
+    """``sktag.json``'s bytes as JSON, their cost bounded before parsing.
+
+    The raw bytes are already bounded (:data:`MAX_HEADER_BYTES`,
+    :data:`MAX_HEADER_RATIO`); the values they may build are bounded by
+    :func:`header_budget`, and nesting by the interpreter's recursion limit
+    (deeper JSON is a :class:`ModelFileError`, not a crash).
+    """
+    _check_header_budget(path, raw, file_size)
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError too
@@ -1161,7 +1219,7 @@ def read_model_file(path):
             size = os.fstat(f.fileno()).st_size
             members = _open_archive(path, f, size, [(_HEADER, _ARRAYS), (_HEADER, _KERAS)])
             header = _parse_header(path, _read_member(
-                f, size, members[_HEADER], MAX_HEADER_BYTES, ratio=MAX_HEADER_RATIO))
+                f, size, members[_HEADER], MAX_HEADER_BYTES, ratio=MAX_HEADER_RATIO), size)
             version = _check_format(path, header)
             if version == 1:
                 if _KERAS not in members:
@@ -1284,34 +1342,91 @@ def write_model_file(path, state):
 
 
 def _write_atomically(path, header, blobs, size):
+    """Write the archive under a temporary name beside ``path``, check that it
+    is a file :func:`read_model_file` would read, and rename it to ``path``.
+
+    The temporary file is created with mode 0666 as the process's umask
+    allows, like any file the user creates (the umask is never changed: it
+    belongs to the whole process); its short name fits beside any ``path``
+    whose own name fits. An error names ``path``, not the temporary file.
+    """
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; a model file is a file
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_HEADER, header)
-            info = zipfile.ZipInfo(_ARRAYS, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
-            info.file_size = size
-            with archive.open(info, "w", force_zip64=size >= _ZIP64_FROM) as out:
-                for padding, array in blobs:
-                    out.write(b"\x00" * padding)
-                    out.write(memoryview(array.reshape(-1)).cast("B"))
-        with open(tmp, "rb+") as f:
+        tmp, fd = _create_temporary(directory)
+    except OSError as exc:
+        raise _save_error(path, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(_HEADER, header)
+                info = zipfile.ZipInfo(_ARRAYS, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_STORED
+                info.file_size = size
+                with archive.open(info, "w", force_zip64=size >= _ZIP64_FROM) as out:
+                    for padding, array in blobs:
+                        out.write(b"\x00" * padding)
+                        out.write(memoryview(array.reshape(-1)).cast("B"))
+            f.flush()
             os.fsync(f.fileno())
+            file_size = f.tell()
+        try:
+            _check_header_budget(path, header, file_size)
+        except ModelFileError as exc:
+            raise ValueError(f"cannot write a model file that sktag could not read: {exc}") \
+                from None
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as exc:
+        raise _save_error(path, exc) from None
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
     return path
 
 
-def _current_umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _create_temporary(directory):
+    """``(path, descriptor)`` of a new, empty file in ``directory``."""
+    for _ in range(100):
+        tmp = directory / f".sktag-{secrets.token_hex(6)}.tmp"
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(directory))
+
+
+def _save_error(path, exc):
+    """``exc`` (an OSError while saving) as the same kind of error, naming ``path``."""
+    error = type(exc)(f"cannot save the model to {path}: {exc.strerror or exc}")
+    error.errno = exc.errno  # kept for callers; the message stays one plain sentence
+    return error
+
+
+def check_writable(path):
+    """Raise unless a model file can be written at ``path``.
+
+    Creates and removes a temporary file where :meth:`TokenTagger.save`
+    would, so that a command can fail before it trains rather than after.
+
+    Raises
+    ------
+    OSError
+        The directory is missing or not writable, or ``path`` is a directory;
+        the message names ``path``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        error = IsADirectoryError(f"cannot save the model to {path}: it is a directory; "
+                                  f"name a file in it")
+        error.errno = errno.EISDIR
+        raise error
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        tmp, fd = _create_temporary(directory)
+    except OSError as exc:
+        raise _save_error(path, exc) from None
+    os.close(fd)
+    os.unlink(tmp)
 
 
 # ----------------------------------------------------------------------

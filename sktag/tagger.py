@@ -1003,12 +1003,12 @@ def open_model(path, *, trust_pickle=False):
         A missing, damaged or untrusted file, or a pickle that is not a
         TokenTagger.
     """
-    from .persistence import MODEL_SUFFIX, ModelFileError, file_kind
+    from .persistence import ModelFileError, file_kind, is_model_file_name
 
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file.")
-    if not trust_pickle or path.suffix == MODEL_SUFFIX or file_kind(path) == "zip":
+    if not trust_pickle or is_model_file_name(path) or file_kind(path) == "zip":
         return load(path)
     import joblib
 

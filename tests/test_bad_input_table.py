@@ -2,6 +2,7 @@
 
 import copy
 import re
+import zipfile
 from pathlib import Path
 
 import joblib
@@ -17,7 +18,8 @@ from sktag.persistence import ModelFileError
 
 PAGE = Path(__file__).parent.parent / "docs" / "bad_input.md"
 ERRORS = {cls.__name__: cls for cls in (ValueError, TypeError, NotFittedError, ModelFileError,
-                                         DataFormatError, InvalidParameterError)}
+                                         DataFormatError, InvalidParameterError,
+                                         FileNotFoundError)}
 
 
 def _rows():
@@ -51,6 +53,10 @@ def namespace(tmp_path_factory):
     (directory / "model.sktag").write_bytes(b"not a model")
     joblib.dump(fitted, directory / "model.joblib")
     joblib.dump({"a": "pickle"}, directory / "evil.sktag")
+    joblib.dump({"a": "pickle"}, directory / "evil.SKTAG")
+    with zipfile.ZipFile(directory / "lists.sktag", "w") as archive:  # stored: sizes are exact
+        for name, data in (("sktag.json", b"[" + b"[]," * 300_000 + b"[]]"), ("arrays.bin", b"")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
     (directory / "latin1.conllu").write_bytes(
         "1\tcaf\u00e9\t_\tNOUN\t_\t_\t0\troot\t_\t_\n\n".encode("latin-1"))
     return {"TokenTagger": TokenTagger, "Vocabulary": Vocabulary, "np": np, "sktag": sktag, "fitted": fitted,

@@ -68,9 +68,12 @@ def test_sktag_load_never_unpickles(tmp_path, how, name):
 
 
 @pytest.mark.parametrize("how", HOW)
-def test_a_sktag_name_is_never_unpickled_even_when_trusted(tmp_path, how):
+@pytest.mark.parametrize("name", ["evil.sktag", "evil.SKTAG", "evil.SkTag"])
+def test_a_sktag_name_is_never_unpickled_even_when_trusted(tmp_path, how, name):
+    # The rule ignores case: on macOS and Windows evil.SKTAG and evil.sktag are
+    # one file, and users read either as the safe format.
     marker = tmp_path / "ran"
-    path = _plant(tmp_path / "evil.sktag", marker, how)
+    path = _plant(tmp_path / name, marker, how)
     with pytest.raises(ModelFileError, match="never unpickles a .sktag file"):
         open_model(path, trust_pickle=True)
     assert not marker.exists()
@@ -87,10 +90,11 @@ def test_cli_commands_never_unpickle_untrusted_files(tmp_path, dev, capsys, how,
         assert err.startswith(f"sktag: error: {path}") and err.count("\n") == 1
         if name == "evil.joblib":
             assert "--trust-pickle" in err
-    # --trust-pickle never applies to a .sktag name.
-    path = _plant(tmp_path / "evil.sktag", marker, how)
-    assert main([command, str(path), str(dev), "--trust-pickle"]) == 1
-    assert "never unpickles" in capsys.readouterr().err
+    # --trust-pickle never applies to a .sktag name, in any case.
+    for name in ("evil.sktag", "evil.SKTAG"):
+        path = _plant(tmp_path / name, marker, how)
+        assert main([command, str(path), str(dev), "--trust-pickle"]) == 1
+        assert "never unpickles" in capsys.readouterr().err
     assert not marker.exists()
 
 
@@ -108,3 +112,12 @@ def test_trust_pickle_loads_a_real_joblib_tagger_and_rejects_other_objects(tmp_p
     joblib.dump({"not": "a tagger"}, path)
     with pytest.raises(ModelFileError, match="holds a dict, not a sktag TokenTagger"):
         open_model(path, trust_pickle=True)
+
+
+@pytest.mark.parametrize("name", ["model.sktag", "model.SKTAG"])
+def test_cli_train_writes_the_safe_format_to_a_sktag_name_in_any_case(tmp_path, dev, name):
+    out = tmp_path / name
+    assert main(["train", str(dev), "-o", str(out), "--epochs", "1", "--d-model", "4",
+                 "--quiet"]) == 0
+    assert out.read_bytes()[:4] == b"PK\x03\x04"  # a zip, not a pickle
+    assert sktag.load(out).predict([["a"]])

@@ -239,6 +239,55 @@ def test_written_file_has_ordinary_permissions(dense, tmp_path):
     assert dense[1].stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
 
 
+def test_saving_never_touches_the_process_umask(tmp_path, monkeypatch):
+    # os.umask(0) for a moment would let another thread's new files be 0666.
+    def umask(mask):
+        raise AssertionError("os.umask was called")
+
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    monkeypatch.setattr(os, "umask", umask)
+    path = write_model_file(tmp_path / "m.sktag", make_state())
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    assert sorted(os.listdir(tmp_path)) == ["m.sktag", "plain"]
+
+
+def test_the_longest_legal_name_saves(tmp_path):
+    # The temporary file's name is short; it used to be ".<name>.<random>.tmp".
+    name = "m" * (255 - len(".sktag")) + ".sktag"
+    path = write_model_file(tmp_path / name, make_state())
+    assert read_model_file(path)["params"]["d_model"] == 4
+
+
+def test_save_errors_name_the_destination_not_the_temporary_file(tmp_path):
+    path = tmp_path / "missing" / "m.sktag"
+    with pytest.raises(FileNotFoundError) as info:
+        write_model_file(path, make_state())
+    assert str(info.value).startswith(f"cannot save the model to {path}: ")
+    assert ".tmp" not in str(info.value)
+    with pytest.raises(FileNotFoundError, match="cannot save the model to .*missing"):
+        persistence.check_writable(path)
+    with pytest.raises(IsADirectoryError, match="it is a directory"):
+        persistence.check_writable(tmp_path)
+    persistence.check_writable(tmp_path / "m.sktag")
+    assert os.listdir(tmp_path) == []  # the check leaves nothing behind
+
+
+def test_a_large_vocabulary_with_the_smallest_embedding_fits_the_header_budget(tmp_path,
+                                                                               monkeypatch):
+    # The legal extreme the budget must admit: d_model=1, a word costs the file
+    # four bytes of weights and about six JSON values of header.
+    monkeypatch.setattr(fuzz, "X", [[f"w{i}" for i in range(k, k + 1000)]
+                                    for k in range(0, 150_000, 1000)])
+    state = make_state(d_model=1, hidden_dim=1)
+    path = write_model_file(tmp_path / "m.sktag", state)
+    raw = _members(path)["sktag.json"][0]
+    values, _ = persistence.header_budget(path.stat().st_size)
+    assert raw.count(b",") > persistence.HEADER_FREE_VALUES  # the per-byte part is needed
+    assert raw.count(b",") + raw.count(b"[") + raw.count(b"{") < values
+    assert same_state(read_model_file(path), state)
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda s: s["params"].update(d_model=0), r"params\.d_model: expected an int in \[1, 8192\]"),
     (lambda s: s["params"].update(colour="red"), r"params: unknown key 'colour'"),
@@ -317,18 +366,77 @@ def test_bomb_of_valid_looking_json_stops_at_the_ratio(tmp_path):
         read_model_file(path)
 
 
-def test_too_many_json_values_are_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(persistence, "_MAX_HEADER_ITEMS", 1000)
+def _many_empty_lists(n, seed=0):
+    """``[[],[], ...]`` of ``n`` lists, with sparse random spaces: it deflates
+    about 25 times, under MAX_HEADER_RATIO, as the issue's 1.2 MB payload did."""
+    import random
+
+    pieces = random.Random(seed).choices([b"[],", b"[], "], weights=[9, 1], k=n - 1)
+    return b"[" + b"".join(pieces) + b"[]]"
+
+
+def _zipped_header(path, raw):
+    path.write_bytes(rezip([("sktag.json", raw, zipfile.ZIP_DEFLATED), ("arrays.bin", b"", 0)]))
+    return path
+
+
+def test_many_json_values_are_refused_before_parsing_in_little_memory(tmp_path, monkeypatch):
+    # The issue's payload at an eighth of its size (16 million lists there made
+    # a load run 6.3 s and peak at 1.4 GB before it failed).
+    raw = _many_empty_lists(2_000_000)
+    path = _zipped_header(tmp_path / "m.sktag", raw)
+    assert path.stat().st_size * persistence.MAX_HEADER_RATIO > len(raw)  # not the ratio's case
+
+    def never(*args, **kwargs):
+        raise AssertionError("the header was parsed")
+
+    monkeypatch.setattr(persistence.json, "loads", never)
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        with pytest.raises(ModelFileError, match=r"sktag.json has 4000001 JSON values \(2000001 "
+                                                 r"lists and objects\); a model file of \d+ "
+                                                 r"bytes may have at most"):
+            read_model_file(path)
+        seconds = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * len(raw) + (4 << 20)  # the inflated bytes, nothing built from them
+    assert seconds < 5  # a guard against a hang, not a timing (CI machines are slow)
+
+
+@pytest.mark.parametrize("kind", ["lists", "numbers"])
+def test_a_header_at_its_budget_parses_in_the_stated_memory(tmp_path, kind):
+    # The bound header_budget states: parsing a header costs at most about
+    # 19 MB + 50 bytes per byte of the file, whatever the values are.
     path = tmp_path / "m.sktag"
-    path.write_bytes(rezip([("sktag.json", b"[" + b"[]," * 2000 + b"[]]", 8),
-                            ("arrays.bin", b"", 0)]))
-    with pytest.raises(ModelFileError, match="sktag.json has 4002 values, more than the 1000"):
-        read_model_file(path)
+    if kind == "lists":
+        raw = _many_empty_lists(60_000)  # the containers budget: 2**16 + size // 4
+    else:  # floats, not interned: 24 bytes and a list slot each
+        raw = b"[" + b",".join(b"%d.5" % i for i in range(300_000)) + b"]"
+    _zipped_header(path, raw)
+    values, containers = persistence.header_budget(path.stat().st_size)
+    assert raw.count(b",") + raw.count(b"[") <= values and raw.count(b"[") <= containers
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match="is not an sktag model file"):
+            read_model_file(path)  # parsed, then refused by its format
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(raw) + (19 << 20) + 50 * path.stat().st_size
+
+
+def test_the_budget_grows_with_the_bytes_of_the_file_not_with_what_it_declares():
+    small, large = persistence.header_budget(0), persistence.header_budget(4 << 20)
+    assert small == (persistence.HEADER_FREE_VALUES, persistence.HEADER_FREE_CONTAINERS)
+    assert large == (small[0] + (4 << 20), small[1] + (1 << 20))
 
 
 def test_deep_nesting_is_a_model_file_error(tmp_path):
     path = tmp_path / "m.sktag"
-    path.write_bytes(rezip([("sktag.json", b"[" * 100_000 + b"]" * 100_000, 8),
+    path.write_bytes(rezip([("sktag.json", b"[" * 50_000 + b"]" * 50_000, 8),
                             ("arrays.bin", b"", 0)]))
     with pytest.raises(ModelFileError, match="not valid JSON"):
         read_model_file(path)

@@ -361,3 +361,21 @@ def test_loading_needs_no_tensorflow(fitted_dense, tmp_path):
 def test_pickle_of_a_loaded_tagger_still_works(fitted_dense, tmp_path):
     loaded = sktag.load(fitted_dense.save(tmp_path / "m.sktag"))
     _assert_same_predictions(fitted_dense, pickle.loads(pickle.dumps(loaded)))
+
+
+@pytest.mark.parametrize("output", ["missing/m.sktag", "missing/m.joblib", "."])
+def test_cli_train_checks_where_it_saves_before_it_trains(tmp_path, monkeypatch, capsys, output):
+    from sktag.cli import main
+    from sktag.io import write_conllu
+
+    def fit(*args, **kwargs):
+        raise AssertionError("trained before checking the output")
+
+    monkeypatch.setattr(TokenTagger, "fit", fit)
+    train = tmp_path / "train.conllu"
+    write_conllu(train, [["a", "b"]], [["N", "V"]])
+    out = tmp_path / output
+    assert main(["train", str(train), "-o", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"sktag: error: cannot save the model to {out}: ")
+    assert ".tmp" not in err and err.count("\n") == 1
