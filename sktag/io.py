@@ -9,9 +9,12 @@ be streamed.
 Readers accept a path (``str`` or :class:`os.PathLike`), an already-open text
 file object, or any iterable of lines.  Files are decoded as UTF-8 (a leading
 byte-order mark is ignored) and read line by line; ``\\n`` and ``\\r\\n``
-line endings both work.  Paths ending in ``.gz`` are read and written
-gzip-compressed.  A malformed line raises :class:`DataFormatError`
-whose message starts with ``"<file>:<line>: "``.
+line endings both work.  Paths ending in ``.gz`` (any case) are read and
+written gzip-compressed.  A malformed line raises :class:`DataFormatError`
+whose message starts with ``"<file>:<line>: "``; so do damaged gzip data
+(truncated or corrupted) and a line longer than :data:`MAX_LINE_CHARS`
+characters, which is refused after reading at most that many characters,
+so that a small compressed file cannot fill the memory with one line.
 
 Writers accept a path or a writable text file object and produce files the
 readers read back unchanged: ``read_conllu(write_conllu(X, y)) == (X, y)``
@@ -35,8 +38,10 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -48,6 +53,7 @@ from ._validation import _describe, _label_kind, check_labels, check_sentences
 __all__ = [
     "CONLLU_COLUMNS",
     "DataFormatError",
+    "MAX_LINE_CHARS",
     "iter_conllu",
     "iter_iob",
     "read_conllu",
@@ -72,6 +78,12 @@ CONLLU_COLUMNS = (
     "deps",
     "misc",
 )
+
+#: The longest line the readers accept, in characters (line ending not
+#: counted): 4 Mi, four times a one-million-character token. A longer line
+#: raises :class:`DataFormatError` after at most this many characters are read.
+MAX_LINE_CHARS = 1 << 22
+
 
 _STREAM_NAME = "<stream>"
 _DOCSTART = "-DOCSTART-"
@@ -129,7 +141,7 @@ def _open_lines(source: Any, encoding: str = "utf-8") -> Iterator[tuple[str, Ite
             name = os.fsdecode(name)
         if codecs.lookup(encoding).name == "utf-8":
             encoding = "utf-8-sig"
-        opener = gzip.open if name.endswith(".gz") else open
+        opener = gzip.open if name.lower().endswith(".gz") else open
         f = opener(source, "rt", encoding=encoding, errors="surrogateescape", newline=None)
         with f:
             yield name, f
@@ -149,20 +161,70 @@ def _open_lines(source: Any, encoding: str = "utf-8") -> Iterator[tuple[str, Ite
     yield name, source
 
 
+def _read_lines(source: Iterable[str]) -> Iterator[str]:
+    """The lines of ``source``; a file object's are read at most
+    ``MAX_LINE_CHARS + 2`` characters at a time (a line and its ending), so
+    that a longer line is refused without being read whole."""
+    if not isinstance(source, io.IOBase):
+        yield from source
+        return
+    while True:
+        line = source.readline(MAX_LINE_CHARS + 2)
+        if not line:
+            return
+        yield line
+
+
+def _is_gzip_stream(source: Any) -> bool:
+    """True for a text or binary file object reading gzip-compressed data."""
+    return isinstance(source, gzip.GzipFile) or isinstance(
+        getattr(source, "buffer", None), gzip.GzipFile)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """``repr(text)``, cut to about ``limit`` characters for a message."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 def _clean_lines(name: str, lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Yield ``(lineno, line)`` with line endings and a leading BOM removed."""
-    for lineno, line in enumerate(lines, start=1):
-        if not isinstance(line, str):
-            raise DataFormatError(
-                name, lineno, f"expected a str line, got {type(line).__name__} "
-                "(open the file in text mode)"
-            )
-        undecodable = _UNDECODABLE.search(line)
-        if undecodable:
-            raise DataFormatError(name, lineno, _undecodable_message(line, undecodable.start()))
-        if lineno == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        yield lineno, line.rstrip("\r\n")
+    """Yield ``(lineno, line)`` with line endings and a leading BOM removed.
+
+    Every reader's lines pass here: a non-str line, undecodable bytes, a line
+    longer than :data:`MAX_LINE_CHARS` and damaged gzip data raise
+    :class:`DataFormatError` naming the line.
+    """
+    lineno = 0
+    try:
+        for line in _read_lines(lines):
+            lineno += 1
+            if not isinstance(line, str):
+                raise DataFormatError(
+                    name, lineno, f"expected a str line, got {type(line).__name__} "
+                    "(open the file in text mode)"
+                )
+            if len(line) > MAX_LINE_CHARS and len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
+                raise DataFormatError(
+                    name, lineno,
+                    f"the line is longer than {MAX_LINE_CHARS:,} characters "
+                    "(sktag.io.MAX_LINE_CHARS); a corpus has one token or one sentence per "
+                    "line: is this the right file, in the right format?",
+                )
+            undecodable = _UNDECODABLE.search(line)
+            if undecodable:
+                raise DataFormatError(
+                    name, lineno, _undecodable_message(line, undecodable.start()))
+            if lineno == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            yield lineno, line.rstrip("\r\n")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        if not _is_gzip_stream(lines):
+            raise
+        raise DataFormatError(
+            name, lineno + 1,
+            "cannot decompress this line: the gzip data is truncated or corrupted, "
+            "or the file is not gzip-compressed although its name ends in .gz "
+            f"({type(exc).__name__}: {exc}). Download or compress the file again.",
+        ) from None
 
 
 #: What ``errors="surrogateescape"`` turns undecodable bytes into.
@@ -181,7 +243,7 @@ def _undecodable_message(line: str, start: int) -> str:
 def _opened_for_writing(target: Any):
     """Return a context manager giving a writable text file for ``target``."""
     if isinstance(target, (str, os.PathLike)):
-        if os.fsdecode(target).endswith(".gz"):
+        if os.fsdecode(target).lower().endswith(".gz"):
             return gzip.open(target, "wt", encoding="utf-8", newline="\n")
         return open(target, "w", encoding="utf-8", newline="\n")
     if not hasattr(target, "write"):

@@ -470,3 +470,80 @@ def test_round_trip_pathlike(tmp_path):
     write_iob(path, [["x"]], [["O"]])
     X, y = read_iob(path)
     assert (X, y) == ([["x"]], [["O"]])
+
+
+# --------------------------------------------------------------------------
+# issue 24: tokens that start with '#', damaged gzip, long lines, CoNLL-U checks
+
+
+def _gzip_corpus(path, sentences=300):
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for n in range(sentences):
+            f.write(f"# sent_id = {n}\n{CONLLU}\n")
+    return path.read_bytes()
+
+
+def test_truncated_gzip_is_a_data_format_error_naming_the_file(tmp_path):
+    data = _gzip_corpus(tmp_path / "full.conllu.gz")
+    path = tmp_path / "cut.conllu.gz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataFormatError, match=r"cut\.conllu\.gz:\d+: cannot decompress this "
+                                              r"line: the gzip data is truncated or corrupted") as info:
+        read_conllu(path)
+    assert "EOFError" in str(info.value) and info.value.lineno > 1
+
+
+@pytest.mark.parametrize("damage", ["crc", "not gzip", "bad header"])
+def test_corrupted_gzip_is_a_data_format_error(tmp_path, damage):
+    data = bytearray(_gzip_corpus(tmp_path / "full.conllu.gz"))
+    if damage == "crc":
+        data[-8] ^= 0xFF
+    elif damage == "not gzip":
+        data = CONLLU.encode()
+    else:
+        data[3] = 0xFF  # reserved flag bits
+    path = tmp_path / "bad.conllu.gz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataFormatError, match=r"bad\.conllu\.gz:\d+: cannot decompress"):
+        read_conllu(path)
+    with pytest.raises(DataFormatError, match=r"bad\.conllu\.gz:\d+: cannot decompress"):
+        read_iob(path)
+
+
+def test_flipped_gzip_bytes_are_a_data_format_error_naming_the_file(tmp_path):
+    data = bytearray(_gzip_corpus(tmp_path / "full.conllu.gz"))
+    for k in range(len(data) // 2, len(data) // 2 + 40):
+        data[k] ^= 0x55
+    path = tmp_path / "bad.conllu.gz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataFormatError, match=r"bad\.conllu\.gz:\d+: "):
+        read_conllu(path)
+
+
+def test_gzip_suffix_is_case_insensitive(tmp_path):
+    _gzip_corpus(tmp_path / "a.CONLLU.GZ", sentences=1)
+    assert read_conllu(tmp_path / "a.CONLLU.GZ") == (X_CONLLU, UPOS)
+    write_iob(tmp_path / "b.iob.Gz", [["a"]], [["O"]])
+    assert gzip.decompress((tmp_path / "b.iob.Gz").read_bytes()) == b"a\tO\n\n"
+
+
+def test_a_line_longer_than_the_cap_is_refused_before_it_is_read_whole(tmp_path):
+    import tracemalloc
+
+    from sktag.io import MAX_LINE_CHARS
+
+    path = tmp_path / "long.conllu.gz"
+    with gzip.open(path, "wb", compresslevel=1) as f:  # 40 KB holding a 20 MiB line
+        f.write(row(1, "a", "a", "X").encode() + b"\n2\t" + b"a" * (5 * MAX_LINE_CHARS) + b"\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataFormatError, match=r"long\.conllu\.gz:2: the line is longer "
+                                                  r"than 4,194,304 characters"):
+            read_conllu(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MAX_LINE_CHARS  # reading it whole took over 5 times the line
+    with pytest.raises(DataFormatError, match=r"<stream>:1: the line is longer"):
+        read_iob(["a" * (MAX_LINE_CHARS + 1) + "\tO"])
+    assert read_iob(["a" * (MAX_LINE_CHARS - 2) + "\tO\r\n"])[1] == [["O"]]  # at the cap
