@@ -522,6 +522,26 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
 # IOB / CoNLL-2003
 
 
+def _skipped_iob_line(line: str, comment_prefix: str | None, sentence_start: bool) -> str | None:
+    """Say why the IOB reader skips ``line``, or return None for a token line.
+
+    The one rule of :func:`iter_iob` and :func:`write_iob`: a comment is a
+    line before the first token of a sentence that starts with
+    ``comment_prefix`` followed by whitespace or nothing and holds no tab, as
+    Universal NER's ``# sent_id = ...`` and ``# text = ...`` lines do; a
+    token line of a tab-separated file always holds a tab, so tokens such as
+    ``#Brexit`` or ``#`` read back.  A line whose first word is
+    ``-DOCSTART-`` is a CoNLL-2003 document separator anywhere.
+    """
+    if sentence_start and comment_prefix and line.startswith(comment_prefix) and "\t" not in line:
+        rest = line[len(comment_prefix):]
+        if not rest or rest[0].isspace() or comment_prefix[-1].isspace():
+            return "a comment"
+    if line.split(None, 1)[0] == _DOCSTART:
+        return "a -DOCSTART- line"
+    return None
+
+
 def iter_iob(
     path: Any,
     token_col: int = 0,
@@ -553,9 +573,12 @@ def iter_iob(
         Column separator.  ``None`` detects it from the first token line:
         a tab if that line contains one, otherwise any run of whitespace.
     comment_prefix : str or None, default="#"
-        Lines starting with this string are comments when they come before
-        the first token of a sentence (where CoNLL-U / UNER put them); a
-        ``#`` line inside a sentence is a token.  ``None`` disables comments.
+        A comment is a line before the first token of a sentence (where
+        CoNLL-U and Universal NER put them) that starts with this string
+        followed by whitespace or nothing, and holds no tab: ``# sent_id =
+        s1`` is a comment, while ``#Brexit<TAB>O`` and ``#<TAB>O`` are tokens,
+        also first in a sentence, and a ``#`` line inside a sentence is
+        always a token.  ``None`` disables comments.
     encoding : str, default="utf-8"
         Text encoding of a path (ignored for open files and lines). Bytes
         that are not valid in it raise :class:`DataFormatError` naming the
@@ -607,10 +630,8 @@ def _iter_iob(source, token_col, tag_col, sep, comment_prefix, encoding):
                     yield tokens, labels
                     tokens, labels = [], []
                 continue
-            if comment_prefix and not tokens and line.startswith(comment_prefix):
-                continue
-            if line.split(None, 1)[0] == _DOCSTART:
-                continue  # CoNLL-2003 document separator
+            if _skipped_iob_line(line, comment_prefix, not tokens):
+                continue  # a comment or a CoNLL-2003 document separator
             if sep is None:  # detect once, from the first token line
                 sep = "\t" if "\t" in line else " "
                 split_ws = sep == " "
@@ -662,8 +683,8 @@ def read_iob(
     sep : str or None, default=None
         Column separator; ``None`` detects tab or whitespace.
     comment_prefix : str or None, default="#"
-        Prefix of comment lines at the start of a sentence; ``None``
-        disables comments.
+        Prefix of comment lines at the start of a sentence (see
+        :func:`iter_iob` for the rule); ``None`` disables comments.
     encoding : str, default="utf-8"
         Text encoding of a path (ignored for open files and lines). Bytes
         that are not valid in it raise :class:`DataFormatError` naming the
@@ -734,9 +755,10 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
     """Write tokens and labels as ``token<sep>tag`` lines.
 
     Sentences are separated by a blank line.  ``read_iob(path, sep=sep)``
-    returns ``(X, y)`` again (labels as ``str``), except that a sentence
-    whose first token starts with ``#`` reads back as a comment unless it
-    is read with ``comment_prefix=None``.
+    returns ``(X, y)`` again (labels as ``str``), tokens that start with
+    ``#`` included: the writer refuses a line that the reader would skip (a
+    first token ``#`` with a separator other than a tab, which would read
+    as a comment, or a token ``-DOCSTART-``).
 
     Parameters
     ----------
@@ -756,9 +778,9 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
     ------
     ValueError
         If ``len(X[i]) != len(y[i])`` (the message names sentence ``i``), a
-        sentence is empty, or a token or tag is empty or contains ``sep``,
-        a tab or a newline (it could not be read back).  Nothing is written
-        then.
+        sentence is empty, a token or tag is empty or contains ``sep``, a tab
+        or a newline, or a line would read back as a comment or a document
+        separator (it could not be read back).  Nothing is written then.
     TypeError
         If a sentence is a str rather than a list of tokens, a token is not a
         str, or a tag is neither str nor int.  Nothing is written then.
@@ -786,7 +808,16 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
         for j, (tok, lab) in enumerate(zip(tokens, labels)):
             tok = _check_field(tok, "token", i, j, forbidden, no_ws)
             lab = _check_field(lab, "label", i, j, forbidden, no_ws)
-            sent.append(f"{tok}{sep}{lab}")
+            line = f"{tok}{sep}{lab}"
+            skipped = _skipped_iob_line(line, "#", j == 0)
+            if skipped:
+                fix = ("write with sep='\\t'" if skipped == "a comment" else
+                       "leave the token out or change it")
+                raise ValueError(
+                    f"sentence {i}, token {j}: the line {_shorten(line)} would read back as "
+                    f"{skipped}, not as a token; {fix}"
+                )
+            sent.append(line)
         rows.append(sent)
     with _opened_for_writing(path_or_file) as f:
         for sent in rows:

@@ -272,7 +272,7 @@ def test_read_iob_hash_token_inside_sentence_is_a_token():
 
 
 def test_read_iob_comment_prefix_none_reads_hash_lines():
-    lines = ["#\tO", "tag\tO"]
+    lines = ["# O", "tag O"]
     assert read_iob(lines)[0] == [["tag"]]
     assert read_iob(lines, comment_prefix=None)[0] == [["#", "tag"]]
 
@@ -547,3 +547,36 @@ def test_a_line_longer_than_the_cap_is_refused_before_it_is_read_whole(tmp_path)
     with pytest.raises(DataFormatError, match=r"<stream>:1: the line is longer"):
         read_iob(["a" * (MAX_LINE_CHARS + 1) + "\tO"])
     assert read_iob(["a" * (MAX_LINE_CHARS - 2) + "\tO\r\n"])[1] == [["O"]]  # at the cap
+
+
+HASH_X = [["#Brexit", "is", "trending"], ["#", "MeToo", "#"], ["#MeToo"], ["# x"]]
+
+
+HASH_Y = [["B-MISC", "O", "O"], ["O", "B-MISC", "O"], ["B-MISC"], ["O"]]
+
+
+def test_write_iob_round_trips_tokens_that_start_with_hash(tmp_path):
+    path = tmp_path / "hash.tsv"
+    write_iob(path, HASH_X, HASH_Y)
+    assert read_iob(path) == (HASH_X, HASH_Y)
+
+
+def test_read_iob_comments_are_prefix_and_whitespace_lines_without_a_tab():
+    lines = ["# sent_id = s1", "# text = #Brexit now", "#", "1\t#Brexit\tB-MISC\t-\t-",
+             "2\tnow\tO\t-\t-", "", "#MeToo\tO", "", "#MeToo B-MISC", "#x y"]
+    X, y = read_iob(lines[:6], token_col=1, tag_col=2)
+    assert (X, y) == ([["#Brexit", "now"]], [["B-MISC", "O"]])
+    assert read_iob(lines[6:8]) == ([["#MeToo"]], [["O"]])
+    assert read_iob(lines[8:]) == ([["#MeToo", "#x"]], [["B-MISC", "y"]])
+    assert read_iob(["%% c", "a\tO"], comment_prefix="%%") == ([["a"]], [["O"]])
+
+
+def test_write_iob_refuses_lines_that_would_not_read_back_as_tokens():
+    with pytest.raises(ValueError, match=r"sentence 1, token 0: the line '# O' would read "
+                                         r"back as a comment, not as a token; write with sep="):
+        write_iob(io.StringIO(), [["a"], ["#", "b"]], [["O"], ["O", "O"]], sep=" ")
+    with pytest.raises(ValueError, match="would read back as a -DOCSTART- line"):
+        write_iob(io.StringIO(), [["a", "-DOCSTART-"]], [["O", "O"]])
+    f = io.StringIO()
+    write_iob(f, [["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]], sep=" ")  # not comments
+    assert read_iob(f.getvalue().splitlines()) == ([["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]])
