@@ -6,11 +6,18 @@ a bad input gets the same clear message wherever it enters: which sentence,
 which token, and what to do about it. Nothing is dropped or truncated here.
 """
 
+from collections.abc import Mapping, Set
 from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_labels", "check_sentence_weights", "check_sentences"]
+__all__ = [
+    "check_class_weight",
+    "check_labels",
+    "check_sentence_weights",
+    "check_sentences",
+    "check_token_weights",
+]
 
 
 def _describe(value):
@@ -24,6 +31,15 @@ def _describe(value):
 #: What a collection of sentences, and of label sequences, should be.
 _SENTENCES = "a list of sentences, each a list of str tokens or a str"
 _LABEL_SEQUENCES = "a list of label sequences, one list of labels per sentence"
+
+
+def _unordered(value):
+    """Why ``value`` cannot be a sequence (a set or a mapping), or None."""
+    if isinstance(value, Mapping):
+        return f"a {type(value).__name__}, whose iteration gives only its keys"
+    if isinstance(value, Set):
+        return f"a {type(value).__name__}, which has no order"
+    return None
 
 
 def _check_collection(X, name, *, expected=_SENTENCES):
@@ -51,6 +67,23 @@ def _check_collection(X, name, *, expected=_SENTENCES):
             f"{name} is a numpy array of {X.dtype} numbers; sktag tags text. Pass a "
             "list of sentences, each a list of str tokens (or a str)."
         )
+    if hasattr(X, "columns") and hasattr(X, "shape"):  # pandas or polars: iterates its column names
+        columns = list(X.columns)
+        column = columns[0] if columns else "text"
+        if expected is _SENTENCES:
+            hint = (f"such as {name}[{column!r}] (a Series of str sentences or of token lists); "
+                    "a table of one token per row becomes sentences with "
+                    "sktag.io.read_frame")
+        else:
+            hint = f"such as {name}[{column!r}] (a Series of label lists)"
+        raise TypeError(
+            f"{name} is a {type(X).__name__} (columns {columns[:5]}), whose iteration gives "
+            f"its column names; pass one of its columns, {hint}."
+        )
+    unordered = _unordered(X)
+    if unordered is not None:
+        what = "sentences" if expected is _SENTENCES else "label sequences"
+        raise TypeError(f"{name} is {unordered}; pass the {what} as a list, in order.")
     try:
         n = len(X)
     except TypeError:
@@ -105,6 +138,11 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
             raise TypeError(
                 f"{name}: sentence {i} is bytes; decode it to str first."
             )
+        elif _unordered(sentence) is not None:
+            raise TypeError(
+                f"{name}: sentence {i} is {_unordered(sentence)}; give its tokens as a list, "
+                "in order (or a str)."
+            )
         elif isinstance(sentence, np.ndarray) or hasattr(sentence, "__iter__"):
             tokens = sentence
         else:
@@ -139,13 +177,18 @@ def _label_kind(label):
     return None
 
 
+#: The range of int labels: the int64 of ``classes_`` and of model files.
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     """Validate label sequences against sentence lengths.
 
     This is sktag's one rule for labels, shared by the estimator, the
     metrics and the writers of :mod:`sktag.io`: one list of labels per
-    sentence, each label a ``str`` or an ``int`` (all of one kind), and,
-    when ``lengths`` is given, exactly one label per token.
+    sentence (in order: not a set or a dict), each label a ``str`` or an
+    ``int`` that fits in int64 (all of one kind), and, when ``lengths`` is
+    given, exactly one label per token.
 
     Parameters
     ----------
@@ -171,10 +214,11 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     Raises
     ------
     TypeError
-        If a label is neither str nor int, or str and int labels are mixed.
+        If a label is neither str nor int, or str and int labels are mixed,
+        or ``y`` or a label sequence is a set or a dict.
     ValueError
         If the number of label sequences or of labels in one sequence does not
-        match the sentences.
+        match the sentences, or an int label does not fit in int64.
 
     Examples
     --------
@@ -202,6 +246,11 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
                 f"{name}: labels of sentence {i} are {_describe(seq)}; expected a "
                 "list with one label per token."
             )
+        if _unordered(seq) is not None:
+            raise TypeError(
+                f"{name}: labels of sentence {i} are {_unordered(seq)}; give them as a list, "
+                "one label per token in order."
+            )
         seq = list(seq)
         if length is not None and len(seq) != length:
             raise ValueError(
@@ -215,6 +264,12 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
                     f"{name}: sentence {i}, token {j} has label {_describe(label)}; "
                     "labels must be str or int."
                 )
+            if label_kind == "int" and not _INT64_MIN <= label <= _INT64_MAX:
+                raise ValueError(
+                    f"{name}: sentence {i}, token {j} has label {int(label)}, which does not "
+                    "fit in int64; labels must be str or int in [-2**63, 2**63 - 1]. "
+                    "Use str labels for larger numbers."
+                )
             if kind is None:
                 kind = label_kind
             elif label_kind != kind:
@@ -226,42 +281,234 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     return out
 
 
-def check_sentence_weights(sample_weight, n_sentences):
-    """Validate one non-negative finite weight per sentence.
+#: sktag trains in float32 (the weights, the loss and its sums): every weight
+#: must be a float32 number, and no nonzero weight may be 0 there.
+_FLOAT32 = np.finfo(np.float32)
+#: The largest total weight of the training tokens. The loss adds up
+#: ``weight * loss`` over the tokens of a batch in float32, and a token's loss
+#: is at most ``-log(1e-7)`` (Keras clips probabilities), about 16; dividing
+#: float32's largest number by 64 leaves room for both.
+MAX_TOTAL_WEIGHT = float(_FLOAT32.max) / 64
+_RATIOS = "only their ratios matter"
+
+
+def _check_weight_values(weights, where):
+    """Raise if a float64 weight is not finite, negative, or not a float32 number.
+
+    ``where(i)`` names weight ``i`` in the message.
+    """
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{where(i)} is {weights[i]}; weights must be finite and >= 0.")
+    bad = np.flatnonzero(weights > _FLOAT32.max)
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{where(i)} is {weights[i]:.3g}, too large for float32, in which sktag trains "
+            f"(at most {_FLOAT32.max:.3g}); scale the weights down: {_RATIOS}."
+        )
+    bad = np.flatnonzero((weights > 0) & (weights.astype(np.float32) == 0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{where(i)} is {weights[i]:.3g}, which is 0 in float32, in which sktag trains "
+            f"(the smallest positive float32 is {_FLOAT32.smallest_subnormal:.3g}); scale the "
+            f"weights up: {_RATIOS}."
+        )
+
+
+def _weights_array(sample_weight, n_sentences, name):
+    """``sample_weight`` as a 1-D float64 array, or an error naming what is wrong."""
+    try:
+        weights = np.asarray(sample_weight)
+    except (TypeError, ValueError):  # ragged lists: not one array
+        weights = None
+    if weights is not None and weights.ndim == 1 and weights.dtype.kind in "biuf":
+        pass
+    elif isinstance(sample_weight, (str, bytes)) or not hasattr(sample_weight, "__len__"):
+        raise TypeError(
+            f"{name} must be a number or an array-like of numbers, one per sentence; got "
+            f"{_describe(sample_weight)}."
+        )
+    else:
+        values = list(sample_weight)
+        for i, value in enumerate(values):
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+                if not isinstance(value, Real):
+                    raise TypeError(f"{name}[{i}] is {_describe(value)}; weights must be numbers.")
+                continue
+            raise ValueError(
+                f"{name}[{i}] is {_describe(value)}, not a number: sktag weighs whole "
+                f"sentences, one number per sentence (each of its tokens gets it), shape "
+                f"({n_sentences},). To weigh tokens by their label, use class_weight."
+            )
+        weights = np.array([float(value) for value in values])
+    if weights.shape[0] != n_sentences:
+        raise ValueError(
+            f"{name} must have one weight per sentence, shape ({n_sentences},); "
+            f"got shape {weights.shape}."
+        )
+    return weights.astype(np.float64)
+
+
+def check_sentence_weights(sample_weight, n_sentences, *, name="sample_weight"):
+    """Validate one weight per sentence: finite, >= 0, a float32 number, not all 0.
+
+    sktag's one rule for ``sample_weight``, used by ``fit``, ``partial_fit``,
+    ``validation_data``, ``score`` and the metrics. sktag trains in float32,
+    so a weight that float32 cannot hold (above about 3.4e38, or positive
+    but below about 1.4e-45) is an error rather than an infinite or zero
+    weight. A list of weights per token is an error too: sktag weighs whole
+    sentences (``class_weight`` weighs tokens by their label).
 
     Parameters
     ----------
-    sample_weight : array-like of shape (n_sentences,) or None
-        Weight of each sentence, applied to each of its tokens.
+    sample_weight : float or array-like of shape (n_sentences,) or None
+        Weight of each sentence, applied to each of its tokens; one number
+        gives every sentence that weight.
     n_sentences : int
         Number of sentences.
+    name : str, default="sample_weight"
+        Name used in error messages.
 
     Returns
     -------
     weights : ndarray of shape (n_sentences,), dtype float64, or None
+
+    Raises
+    ------
+    TypeError
+        If a weight is not a number.
+    ValueError
+        If there is not exactly one weight per sentence, a weight is NaN,
+        infinite, negative or not a float32 number, or every weight is 0.
+
+    Examples
+    --------
+    >>> check_sentence_weights([1, 0.5], 2)
+    array([1. , 0.5])
+    >>> check_sentence_weights([1, 1e39], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight[1] is 1e+39, too large for float32, in which sktag trains (at most 3.4e+38); scale the weights down: only their ratios matter.
     """
     if sample_weight is None:
         return None
     if isinstance(sample_weight, Real):
         sample_weight = np.full(n_sentences, float(sample_weight))
-    weights = np.asarray(sample_weight)
-    if weights.ndim != 1 or weights.shape[0] != n_sentences:
-        raise ValueError(
-            f"sample_weight must have one weight per sentence, shape ({n_sentences},); "
-            f"got shape {weights.shape}."
-        )
-    if weights.dtype.kind not in "biuf":
-        raise TypeError(f"sample_weight must be numeric, got dtype {weights.dtype}.")
-    weights = weights.astype(np.float64)
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"sample_weight[{i}] is {weights[i]}; weights must be finite and >= 0."
-        )
+    weights = _weights_array(sample_weight, n_sentences, name)
+    _check_weight_values(weights, lambda i: f"{name}[{i}]")
     if not weights.any():
         raise ValueError(
-            "sample_weight is zero for every sentence; at least one sentence needs a "
+            f"{name} is zero for every sentence; at least one sentence needs a "
             "positive weight."
         )
     return weights
+
+
+def check_class_weight(class_weight, classes):
+    """Validate a ``class_weight`` dict and return the weight of each class.
+
+    The rule of :func:`check_sentence_weights`, for labels: every weight a
+    number, finite, >= 0 (0 leaves that label out of the loss) and a float32
+    number, not every label 0, and every key a label of the training data.
+
+    Parameters
+    ----------
+    class_weight : dict
+        Label -> weight; labels not in it weigh 1.
+    classes : ndarray of shape (n_classes,)
+        The training labels.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_classes,), dtype float64
+        The weight of each class, in the order of ``classes``.
+
+    Raises
+    ------
+    TypeError
+        If a weight is not a number.
+    ValueError
+        If a key is not a training label, or a weight is NaN, infinite,
+        negative or not a float32 number, or every label weighs 0.
+
+    Examples
+    --------
+    >>> check_class_weight({"O": 0.5}, np.array(["B-PER", "O"], dtype=object))
+    array([1. , 0.5])
+    """
+    known = classes.tolist()
+    unknown = set(class_weight) - set(known)
+    if unknown:
+        raise ValueError(
+            f"class_weight names labels not in the training data: {sorted(unknown, key=repr)}; "
+            f"known labels: {known[:20]}."
+        )
+    values = [class_weight.get(label, 1.0) for label in known]
+    for label, value in zip(known, values):
+        if not isinstance(value, Real) or isinstance(value, (bool, np.bool_)):
+            raise TypeError(
+                f"class_weight[{label!r}] is {_describe(value)}; weights must be numbers."
+            )
+    weights = np.array(values, dtype=np.float64)
+    _check_weight_values(weights, lambda i: f"class_weight[{known[i]!r}]")
+    if not weights.any():
+        raise ValueError(
+            "class_weight is 0 for every label; at least one label needs a positive weight."
+        )
+    return weights
+
+
+def check_token_weights(sentence_weights, labels, class_weights=None, *,
+                        name="sample_weight"):
+    """Check that the tokens' weights can train a model in float32.
+
+    A token weighs its sentence's weight times its label's class weight.
+    Each may be fine alone (see :func:`check_sentence_weights` and
+    :func:`check_class_weight`) and their products not: every token 0
+    (nothing to learn), a product that is 0 in float32, or a total that
+    float32 cannot add up (above :data:`MAX_TOTAL_WEIGHT`: the loss would be
+    infinite, and the model NaN).
+
+    Parameters
+    ----------
+    sentence_weights : array-like of shape (n_sentences,)
+        Checked weight of each sentence.
+    labels : list of array-like of int
+        Class ids of each sentence's tokens.
+    class_weights : ndarray of shape (n_classes,), default=None
+        Checked weight of each class; None weighs every class 1.
+    name : str, default="sample_weight"
+        Name of the sentence weights in error messages.
+
+    Raises
+    ------
+    ValueError
+        If the tokens' weights cannot train.
+    """
+    what = f"{name} gives" if class_weights is None else f"{name} and class_weight give"
+    lengths = np.array([len(seq) for seq in labels])
+    tokens = np.repeat(np.asarray(sentence_weights, dtype=np.float64), lengths)
+    if class_weights is not None and tokens.size:
+        tokens = tokens * np.asarray(class_weights, dtype=np.float64)[np.concatenate(labels)]
+    bad = np.flatnonzero((tokens > 0) & (tokens.astype(np.float32) == 0))
+    if bad.size:
+        i = int(np.searchsorted(np.cumsum(lengths), bad[0], side="right"))
+        raise ValueError(
+            f"{what} a token of sentence {i} the weight {tokens[bad[0]]:.3g}, which is 0 "
+            f"in float32, in which sktag trains; scale the weights up: {_RATIOS}."
+        )
+    total = tokens.sum()
+    if total == 0:
+        raise ValueError(
+            f"{what} every token the weight 0, so the weighted loss and accuracy are 0 / 0 "
+            "(nothing to learn); give some sentences, and their labels, a positive weight."
+        )
+    if total > MAX_TOTAL_WEIGHT:
+        raise ValueError(
+            f"{what} the {tokens.size} tokens a total weight of {total:.3g}, more "
+            f"than float32 training can add up ({MAX_TOTAL_WEIGHT:.3g}); scale the weights "
+            f"down: {_RATIOS}."
+        )

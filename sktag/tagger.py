@@ -782,9 +782,9 @@ class TokenTagger(BaseEstimator):
         if isinstance(X, str):
             raise TypeError(
                 f"X is a single str; expected a list of texts. Wrap one text in a list: [{X!r:.40}].")
-        # Token lists are checked as predict checks them (a str is tokenized below).
-        words_of = check_sentences([[] if isinstance(item, str) else item for item in X],
-                                   allow_empty=True)
+        # X and its token lists are checked as predict checks them (a data frame,
+        # a set, ... is rejected); a str is tokenized with offsets below.
+        words_of = check_sentences(X, tokenizer=_no_tokens, allow_empty=True)
         out = []
         for i, item in enumerate(X):
             if isinstance(item, str):
@@ -1025,6 +1025,11 @@ _CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger)
 _CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
                          in inspect.signature(TokenTagger.__init__).parameters.items()
                          if name in _CONSTRUCTOR_PARAMS}
+
+
+def _no_tokens(text):
+    """A tokenizer for checking token lists only: texts are tokenized elsewhere."""
+    return []
 
 
 def _copy_without_tokenizer(encoder):

@@ -19,7 +19,13 @@ from scikeras._utils import route_params  # isort: skip
 from scikeras.utils.random_state import tensorflow_random_state  # isort: skip
 from scikeras.wrappers import BaseWrapper  # isort: skip
 
-from ._validation import check_labels, check_sentence_weights, check_sentences
+from ._validation import (
+    check_class_weight,
+    check_labels,
+    check_sentence_weights,
+    check_sentences,
+    check_token_weights,
+)
 from .batching import EncodedSentences, SentenceBatches
 from .callbacks import InterruptGuard, cosine_schedule, fresh_copy
 from .features import SentenceEncoder
@@ -314,12 +320,16 @@ class KerasTrainer(BaseWrapper):
             split = self.validation_split or (0.1 if self.early_stopping else 0.0)
             if split:
                 train, validation = train.split_tail(split)
+                check_token_weights(validation.weights, validation.labels,
+                                    name="sample_weight (of the validation_split sentences)")
+        class_weights = self._class_weights(train)
+        check_token_weights(train.weights, train.labels, class_weights)
         seed = self._random_state
         if seed is None:
             seed = np.random.randint(2**31 - 1)
         train_batches = SentenceBatches(
             train, self.batch_size, shuffle=self.shuffle, seed=seed,
-            class_weights=self._class_weights(train),
+            class_weights=class_weights,
         )
         if max_steps is not None:
             epochs = max(1, max_steps // len(train_batches))
@@ -380,16 +390,7 @@ class KerasTrainer(BaseWrapper):
             weights[present] = counts.sum() / (present.sum() * counts[present])
             return weights.astype(np.float32)
         if isinstance(self.class_weight, dict):
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names labels not in the training data: {sorted(unknown)}; "
-                    f"known labels: {self.classes_[:20].tolist()}."
-                )
-            return np.array(
-                [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
-                dtype=np.float32,
-            )
+            return check_class_weight(self.class_weight, self.classes_).astype(np.float32)
         raise ValueError(
             f"class_weight must be None, 'balanced' or a dict label -> weight, "
             f"got {self.class_weight!r}."
@@ -418,8 +419,11 @@ class KerasTrainer(BaseWrapper):
         )
         weights = None
         if len(validation_data) == 3:
-            weights = check_sentence_weights(validation_data[2], len(X_val))
-        return self._encode(X_val, y_val, weights, name="y_val")
+            weights = check_sentence_weights(validation_data[2], len(X_val),
+                                             name="sample_weight_val")
+        validation = self._encode(X_val, y_val, weights, name="y_val")
+        check_token_weights(validation.weights, validation.labels, name="sample_weight_val")
+        return validation
 
 
 def _unscaled(optimizer):

@@ -166,3 +166,123 @@ def test_unknown_parameters_are_rejected_in_fit_and_partial_fit(params, message)
             getattr(TokenTagger(**params), method)(X_OK, Y_OK)
     # Routed parameters of the training engine are accepted.
     TokenTagger(epochs=1, optimizer__beta_1=0.8, fit__validation_freq=1).fit(X_OK, Y_OK)
+
+
+# ----------------------------------------------------------------------
+# Weights: one rule (sktag._validation) for sample_weight and class_weight
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sample_weight, error, message",
+    [
+        ([1e39, 1.0], ValueError, r"sample_weight\[0\] is 1e\+39, too large for float32"),
+        ([1.0, 1e-320], ValueError, r"sample_weight\[1\] is 1e-320, which is 0 in float32"),
+        ([1.0, -1.0], ValueError, r"sample_weight\[1\] is -1.0; weights must be finite and >= 0"),
+        ([0, 0], ValueError, "sample_weight is zero for every sentence"),
+        ([3e38, 3e38], ValueError, r"sample_weight gives the 3 tokens a total weight of 9e\+38"),
+        ([[1.0, 1.0], [1.0]], ValueError, r"sample_weight\[0\] is list \[1.0, 1.0\], not a number: "
+                                          "sktag weighs whole sentences"),
+        ([[1.0, 1.0], [1.0, 1.0]], ValueError, r"sample_weight\[0\] is list .* not a number"),
+        (np.ones((2, 2)), ValueError, r"sample_weight\[0\] is ndarray .* not a number"),
+        ([1.0, "2"], TypeError, r"sample_weight\[1\] is str '2'; weights must be numbers"),
+        ("1", TypeError, "sample_weight must be a number or an array-like of numbers"),
+    ],
+)
+def test_sample_weight_that_cannot_train(sample_weight, error, message):
+    for method in ("fit", "partial_fit"):
+        with pytest.raises(error, match=message):
+            getattr(TokenTagger(d_model=4, epochs=1), method)(X_OK, Y_OK, sample_weight=sample_weight)
+
+
+def test_sample_weight_checked_on_a_fitted_model_and_in_validation_data(fitted):
+    with pytest.raises(ValueError, match=r"sample_weight\[0\] is 1e\+39"):
+        fitted.partial_fit(X_OK, Y_OK, sample_weight=[1e39, 1.0])
+    with pytest.raises(ValueError, match=r"sample_weight_val\[1\] is inf"):
+        TokenTagger(d_model=4, epochs=1).fit(X_OK, Y_OK,
+                                             validation_data=(X_OK, Y_OK, [1.0, np.inf]))
+    with pytest.raises(ValueError, match=r"sample_weight \(of the validation_split sentences\) "
+                                         "gives every token the weight 0"):
+        TokenTagger(d_model=4, epochs=1, validation_split=0.5).fit(X_OK, Y_OK,
+                                                                   sample_weight=[1.0, 0.0])
+    # Large but summable weights train: only their ratios matter.
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK,
+                                                                  sample_weight=[1e30, 1e30])
+    assert np.isfinite(tagger.history_["loss"]).all()
+
+
+@pytest.mark.parametrize(
+    "class_weight, error, message",
+    [
+        ({"N": float("nan")}, ValueError, r"class_weight\['N'\] is nan; weights must be finite"),
+        ({"N": float("inf")}, ValueError, r"class_weight\['N'\] is inf; weights must be finite"),
+        ({"N": -1}, ValueError, r"class_weight\['N'\] is -1.0; weights must be finite and >= 0"),
+        ({"N": 1e39}, ValueError, r"class_weight\['N'\] is 1e\+39, too large for float32"),
+        ({"N": 1e-320}, ValueError, r"class_weight\['N'\] is 1e-320, which is 0 in float32"),
+        ({"N": 0, "V": 0}, ValueError, "class_weight is 0 for every label"),
+        ({"N": "2"}, TypeError, r"class_weight\['N'\] is str '2'; weights must be numbers"),
+        ({"ADJ": 2, 3: 1}, ValueError, r"class_weight names labels not in the training data: "
+                                       r"\['ADJ', 3\]"),
+        ({"N": 1e37}, ValueError, "sample_weight and class_weight give the 3 tokens a total weight"),
+    ],
+)
+def test_class_weight_that_cannot_train(class_weight, error, message):
+    with pytest.raises(error, match=message):
+        TokenTagger(d_model=4, epochs=1, class_weight=class_weight).fit(X_OK, Y_OK)
+
+
+def test_class_weight_zero_leaves_a_label_out_of_the_loss():
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0, class_weight={"V": 0}).fit(X_OK, Y_OK)
+    assert np.isfinite(tagger.history_["loss"]).all()
+    with pytest.raises(ValueError, match="give every token the weight 0"):
+        TokenTagger(d_model=4, epochs=1, class_weight={"N": 0}).fit(
+            X_OK, Y_OK, sample_weight=[0.0, 1.0])  # the one weighted sentence is all N
+
+
+# ----------------------------------------------------------------------
+# Unordered containers and data frames
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        ({"a b", "c"}, "X is a set, which has no order; pass the sentences as a list"),
+        ({"a b": 1}, "X is a dict, whose iteration gives only its keys"),
+        (frozenset({"a"}), "X is a frozenset, which has no order"),
+        ({"k": "a b"}.keys(), "X is a dict_keys, which has no order"),
+        ([["a"], {"a", "b"}], "X: sentence 1 is a set, which has no order; give its tokens as a list"),
+        ([{"a": 1}], "X: sentence 0 is a dict, whose iteration gives only its keys"),
+    ],
+)
+def test_unordered_sentences_are_rejected(fitted, X, message):
+    for method in (fitted.predict, fitted.predict_proba, fitted.annotate):
+        with pytest.raises(TypeError, match=message):
+            method(X)
+
+
+def test_unordered_labels_are_rejected():
+    with pytest.raises(TypeError, match="y: labels of sentence 1 are a set, which has no order"):
+        TokenTagger(epochs=1).fit(X_OK, [["N", "V"], {"N"}])
+    with pytest.raises(TypeError, match="y is a set, which has no order; pass the label sequences"):
+        TokenTagger(epochs=1).fit(X_OK, {("N", "V"), ("N",)})
+
+
+def test_data_frame_as_X_names_its_column(fitted):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"text": ["a b", "c"]})
+    for method in (fitted.predict, fitted.annotate):
+        with pytest.raises(TypeError, match=r"X is a DataFrame \(columns \['text'\]\), whose "
+                                            r"iteration gives its column names; pass one of its "
+                                            r"columns, such as X\['text'\]"):
+            method(frame)
+    with pytest.raises(TypeError, match=r"y is a DataFrame .* such as y\['tag'\]"):
+        TokenTagger(epochs=1).fit(X_OK, pd.DataFrame({"tag": Y_OK}))
+    # A column is a Series of sentences: tagged as a list of them.
+    assert fitted.predict(frame["text"]) == fitted.predict(["a b", "c"])
+
+
+def test_int_labels_must_fit_in_int64():
+    with pytest.raises(ValueError, match=r"y: sentence 1, token 0 has label 1180591620717411303424, "
+                                         "which does not fit in int64"):
+        TokenTagger(epochs=1).fit(X_OK, [[1, 2], [2**70]])
+    with pytest.raises(ValueError, match="has label -9223372036854775809, which does not fit"):
+        TokenTagger(epochs=1).fit(X_OK, [[1, 2], [-(2**63) - 1]])
+    tagger = TokenTagger(d_model=4, epochs=1).fit(X_OK, [[2**63 - 1, -(2**63)], [1]])
+    assert tagger.classes_.tolist() == [-(2**63), 1, 2**63 - 1]
