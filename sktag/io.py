@@ -54,6 +54,7 @@ __all__ = [
     "CONLLU_COLUMNS",
     "DataFormatError",
     "MAX_LINE_CHARS",
+    "fill_conllu",
     "iter_conllu",
     "iter_iob",
     "read_conllu",
@@ -84,6 +85,10 @@ CONLLU_COLUMNS = (
 #: raises :class:`DataFormatError` after at most this many characters are read.
 MAX_LINE_CHARS = 1 << 22
 
+#: CoNLL-U columns that hold one value per word, where ``_`` means "no
+#: value": read as labels, ``_`` is an error (the wrong column, or a file
+#: not annotated yet); in FEATS, DEPS and MISC ``_`` is a value (none).
+_VALUED_COLUMNS = frozenset({"upos", "xpos", "head", "deprel"})
 
 _STREAM_NAME = "<stream>"
 _DOCSTART = "-DOCSTART-"
@@ -326,9 +331,89 @@ def _is_skipped_id(word_id: str) -> bool:
 # CoNLL-U
 
 
+def _word_id_message(word_id: str, expected: int) -> str:
+    """Say what is wrong with a word ID that is not the next one of its sentence."""
+    if expected > 1 and len(word_id) < 10 and int(word_id) < expected:
+        hint = ("a blank line is missing before this line, which begins a new sentence"
+                if word_id == "1" else f"ID {word_id} is already taken")
+        return (f"word ID {word_id} after word {expected - 1}: the word IDs of a sentence "
+                f"count 1, 2, 3, ...; {hint}?")
+    return (f"expected word ID {expected}, found {_shorten(word_id, 20)}: the word IDs of a "
+            "sentence count 1, 2, 3, ...")
+
+
+def _conllu_blocks(name: str, lines: Iterable[str]) -> Iterator[list[tuple]]:
+    """Yield the blocks of a CoNLL-U file: its lines between blank lines.
+
+    This is the one CoNLL-U parser of the readers and :func:`fill_conllu`.
+    Each block is a list of ``(lineno, line, fields, is_word)``: ``fields``
+    is None for a comment line (``#`` first) and the 10 columns otherwise;
+    ``is_word`` is True for a word line (integer ID), False for a
+    multiword-token range (``3-4``) or an empty node (``5.1``). The word IDs
+    of a block must count 1, 2, 3, ...
+    """
+    block: list[tuple] = []
+    expected = 1
+    for lineno, line in _clean_lines(name, lines):
+        if not line.strip():
+            if block:
+                yield block
+                block, expected = [], 1
+            continue
+        if line.startswith("#"):
+            block.append((lineno, line, None, False))
+            continue
+        fields = line.split("\t")
+        if len(fields) != 10:
+            raise DataFormatError(
+                name, lineno, f"expected 10 tab-separated columns, found {len(fields)}"
+            )
+        word_id = fields[0]
+        is_word = _is_word_id(word_id)
+        if is_word:
+            if word_id != str(expected):
+                raise DataFormatError(name, lineno, _word_id_message(word_id, expected))
+            expected += 1
+        elif not _is_skipped_id(word_id):
+            raise DataFormatError(name, lineno, f"invalid word ID {_shorten(word_id, 20)}")
+        block.append((lineno, line, fields, is_word))
+    if block:
+        yield block
+
+
+def _no_value_message(col: int, fields: Sequence[str]) -> str:
+    """The message for a ``_`` read as a label from a column where it means no value."""
+    column = CONLLU_COLUMNS[col].upper()
+    return (
+        f"word {fields[0]} ({_shorten(fields[1])}) has no {column} ('_'), the column read "
+        f"as labels (tag={CONLLU_COLUMNS[col]!r}); name the column that holds the labels "
+        "(tag=, or --tag in sktag commands), or annotate the file first. To read the tokens "
+        "of a file not annotated yet, use tag=None."
+    )
+
+
+def _conllu_label(value: Any, col: int, i: int, j: int) -> str:
+    """Check a label a writer puts into column ``col``: the rule the reader applies."""
+    text = _check_field(value, "label", i, j, "\t\n\r")
+    if text == "_" and CONLLU_COLUMNS[col] in _VALUED_COLUMNS:
+        raise ValueError(
+            f"sentence {i}, token {j}: label '_' means no value in the "
+            f"{CONLLU_COLUMNS[col].upper()} column and would not read back as a label"
+        )
+    return text
+
+
+def _label_column(tag: str, writing: bool = False) -> int:
+    """The index of the column named ``tag``, checked for reading or writing labels."""
+    col = _column_index(tag)
+    if writing and col < 2:
+        raise ValueError(f"cannot write labels into the {CONLLU_COLUMNS[col].upper()} column")
+    return col
+
+
 def iter_conllu(
-    path: Any, tag: str = "upos", *, encoding: str = "utf-8"
-) -> Iterator[tuple[list[str], list[str]]]:
+    path: Any, tag: str | None = "upos", *, encoding: str = "utf-8"
+) -> Iterator[Any]:
     """Stream the sentences of a CoNLL-U file.
 
     Comment lines (starting with ``#``) are skipped, and so are multiword-token
@@ -343,9 +428,10 @@ def iter_conllu(
         The file to read.  A path is opened as UTF-8 (a BOM is ignored;
         gzip-compressed if it ends in ``.gz``) and read line by line; an open
         file or an iterable of lines is consumed as given and not closed.
-    tag : str, default="upos"
+    tag : str or None, default="upos"
         Name of the column holding the labels, case-insensitive: one of
         ``id, form, lemma, upos, xpos, feats, head, deprel, deps, misc``.
+        None reads the tokens only (a file not annotated yet).
     encoding : str, default="utf-8"
         Text encoding of a path (ignored for open files and lines). Bytes
         that are not valid in it raise :class:`DataFormatError` naming the
@@ -356,7 +442,8 @@ def iter_conllu(
     tokens : list of str
         The FORM column of the sentence's words.
     labels : list of str
-        The ``tag`` column of the same words.
+        The ``tag`` column of the same words; with ``tag=None`` only
+        ``tokens`` is yielded (a list, not a pair).
 
     Raises
     ------
@@ -364,8 +451,13 @@ def iter_conllu(
         If ``tag`` is not a CoNLL-U column name (raised at the call, before
         any reading).
     DataFormatError
-        If a line does not have 10 tab-separated columns or a word line's ID
-        is not an integer; raised when the generator reaches that line.
+        Raised when the generator reaches the line: a line does not have 10
+        tab-separated columns, an ID is neither an integer, a range (``3-4``)
+        nor a decimal (``5.1``), the word IDs of a sentence do not count 1, 2,
+        3, ... (a repeated ID, or a missing blank line between two
+        sentences), or the labels are read from UPOS, XPOS, HEAD or DEPREL
+        and a word has ``_`` (no value) there.  Also for lines that cannot be
+        read; see the module's description.
 
     See Also
     --------
@@ -377,53 +469,46 @@ def iter_conllu(
     ...          "2\\tthere\\tthere\\tADV\\tRB\\t_\\t1\\tadvmod\\t_\\t_", ""]
     >>> list(iter_conllu(lines))
     [(['Hi', 'there'], ['INTJ', 'ADV'])]
+    >>> list(iter_conllu(lines, tag=None))
+    [['Hi', 'there']]
     """
-    col = _column_index(tag)  # validated now, not at the first next()
+    col = None if tag is None else _label_column(tag)  # validated now, not at the first next()
     codecs.lookup(encoding)  # an unknown encoding: LookupError now
     return _iter_conllu(path, col, encoding)
 
 
-def _iter_conllu(source: Any, col: int, encoding: str) -> Iterator[tuple[list[str], list[str]]]:
+def _iter_conllu(source: Any, col: int | None, encoding: str) -> Iterator[Any]:
+    no_value = col is not None and CONLLU_COLUMNS[col] in _VALUED_COLUMNS
     with _open_lines(source, encoding) as (name, lines):
-        tokens: list[str] = []
-        labels: list[str] = []
-        for lineno, line in _clean_lines(name, lines):
-            if not line.strip():
-                if tokens:
-                    yield tokens, labels
-                    tokens, labels = [], []
+        for block in _conllu_blocks(name, lines):
+            words = [(lineno, fields) for lineno, _, fields, is_word in block if is_word]
+            if not words:
                 continue
-            if line.startswith("#"):
+            tokens = [fields[1] for _, fields in words]
+            if col is None:
+                yield tokens
                 continue
-            fields = line.split("\t")
-            if len(fields) != 10:
-                raise DataFormatError(
-                    name, lineno,
-                    f"expected 10 tab-separated columns, found {len(fields)}",
-                )
-            word_id = fields[0]
-            if not _is_word_id(word_id):
-                if _is_skipped_id(word_id):
-                    continue  # multiword token or empty node: not a tagging token
-                raise DataFormatError(name, lineno, f"invalid word ID {word_id!r}")
-            tokens.append(fields[1])
-            labels.append(fields[col])
-        if tokens:
-            yield tokens, labels
+            if no_value:
+                for lineno, fields in words:
+                    if fields[col] == "_":
+                        raise DataFormatError(name, lineno, _no_value_message(col, fields))
+            yield tokens, [fields[col] for _, fields in words]
 
 
 def read_conllu(
-    path: Any, tag: str = "upos", *, encoding: str = "utf-8"
-) -> tuple[list[list[str]], list[list[str]]]:
+    path: Any, tag: str | None = "upos", *, encoding: str = "utf-8"
+) -> Any:
     """Read a CoNLL-U file into tokens and labels.
 
     Parameters
     ----------
     path : str, os.PathLike, text file object or iterable of str
         The file to read; see :func:`iter_conllu`.
-    tag : str, default="upos"
+    tag : str or None, default="upos"
         Name of the label column, case-insensitive (``"upos"``, ``"xpos"``,
-        ``"deprel"``, ... any of the ten CoNLL-U columns).
+        ``"deprel"``, ... any of the ten CoNLL-U columns).  None reads the
+        tokens only and returns ``X`` alone, as for a file to be tagged
+        (see :func:`fill_conllu`).
     encoding : str, default="utf-8"
         Text encoding of a path; see :func:`iter_conllu`.
 
@@ -432,21 +517,27 @@ def read_conllu(
     X : list of list of str
         One list of tokens (FORM) per sentence.
     y : list of list of str
-        One list of labels per sentence, aligned with ``X``.
+        One list of labels per sentence, aligned with ``X``; returned (as
+        ``(X, y)``) only when ``tag`` is not None.
 
     Raises
     ------
     ValueError
         If ``tag`` is not a CoNLL-U column name.
     DataFormatError
-        If a line is malformed; the message names the file and line.
+        If a line is malformed, or a label in UPOS, XPOS, HEAD or DEPREL is
+        ``_``; the message names the file and line (see :func:`iter_conllu`).
 
     Examples
     --------
     >>> X, y = read_conllu(["1\\tHi\\thi\\tINTJ\\tUH\\t_\\t0\\troot\\t_\\t_"], tag="xpos")
     >>> X, y
     ([['Hi']], [['UH']])
+    >>> read_conllu(["1\\tHi\\t_\\t_\\t_\\t_\\t_\\t_\\t_\\t_"], tag=None)
+    [['Hi']]
     """
+    if tag is None:
+        return list(iter_conllu(path, tag=None, encoding=encoding))
     X: list[list[str]] = []
     y: list[list[str]] = []
     for tokens, labels in iter_conllu(path, tag=tag, encoding=encoding):
@@ -461,7 +552,8 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     Each word line holds its 1-based ID, the token as FORM, the label in the
     ``tag`` column and ``_`` in every other column; each sentence ends with
     a blank line.  Reading the file back with ``read_conllu(path, tag=tag)``
-    returns ``(X, y)`` (labels as ``str``).
+    returns ``(X, y)`` (labels as ``str``).  To fill one column of an
+    existing CoNLL-U file and keep the rest, use :func:`fill_conllu`.
 
     Parameters
     ----------
@@ -483,7 +575,9 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     ValueError
         If ``len(X[i]) != len(y[i])`` (the message names sentence ``i``), a
         sentence is empty, a token or label is empty or contains a tab or a
-        newline, or ``tag`` is not a usable column.  Nothing is written then.
+        newline, a label is ``_`` in UPOS, XPOS, HEAD or DEPREL (the reader
+        takes it for no value), or ``tag`` is not a usable column.  Nothing
+        is written then.
     TypeError
         If a sentence is a str rather than a list of tokens, a token is not a
         str, or a label is neither str nor int (labels follow the estimator's
@@ -497,9 +591,7 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     >>> f.getvalue().splitlines()[1].split("\\t")
     ['2', 'there', '_', 'ADV', '_', '_', '_', '_', '_', '_']
     """
-    col = _column_index(tag)
-    if col < 2:
-        raise ValueError(f"cannot write labels into the {CONLLU_COLUMNS[col].upper()} column")
+    col = _label_column(tag, writing=True)
     X, y = _check_pairs(X, y)
     # Validate everything before opening the target so a bad input leaves no partial file.
     rows = []
@@ -507,14 +599,89 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
         sent = []
         for j, (tok, lab) in enumerate(zip(tokens, labels)):
             tok = _check_field(tok, "token", i, j, "\t\n\r")
-            lab = _check_field(lab, "label", i, j, "\t\n\r")
             fields = [str(j + 1), tok] + ["_"] * 8
-            fields[col] = lab
+            fields[col] = _conllu_label(lab, col, i, j)
             sent.append("\t".join(fields))
         rows.append(sent)
     with _opened_for_writing(path_or_file) as f:
         for sent in rows:
             f.write("\n".join(sent))
+            f.write("\n\n")
+
+
+def fill_conllu(
+    template: Any, path_or_file: Any, y: Sequence, tag: str = "upos", *,
+    encoding: str = "utf-8",
+) -> None:
+    """Write a CoNLL-U file again with one column filled with new labels.
+
+    This is how a tagger writes its predictions for a CoNLL-U file (as
+    ``sktag predict`` does): the ``tag`` column of each word line gets its
+    label from ``y`` and everything else is kept -- comments, multiword-token
+    lines (``3-4``), empty nodes (``5.1``) and the other nine columns.  Line
+    endings become ``\\n``, a BOM is dropped, and each sentence ends with one
+    blank line.
+
+    Parameters
+    ----------
+    template : str, os.PathLike, text file object or iterable of str
+        The CoNLL-U file to fill, read as :func:`iter_conllu` reads it (all
+        of it, before anything is written: ``path_or_file`` may name it).
+    path_or_file : str, os.PathLike or writable text file object
+        Where to write, as in :func:`write_conllu`.
+    y : list of list of (str or int)
+        Labels, one list per sentence of ``template`` (as
+        ``read_conllu(template, tag=None)`` returns them), one per word.
+    tag : str, default="upos"
+        Column that receives the labels; any CoNLL-U column except ``id``
+        and ``form``.
+    encoding : str, default="utf-8"
+        Text encoding of ``template`` when it is a path; the output is UTF-8.
+
+    Raises
+    ------
+    DataFormatError
+        If ``template`` is malformed, as in :func:`iter_conllu`.
+    ValueError
+        If ``y`` does not have one label per word of each sentence, a label
+        cannot be written (as in :func:`write_conllu`), or ``tag`` is not a
+        usable column.  Nothing is written then.
+    TypeError
+        If a label is neither str nor int.
+
+    Examples
+    --------
+    >>> import io
+    >>> lines = ["# text = Hi", "1\\tHi\\thi\\t_\\tUH\\t_\\t0\\troot\\t_\\tSpaceAfter=No"]
+    >>> f = io.StringIO()
+    >>> fill_conllu(lines, f, [["INTJ"]])
+    >>> f.getvalue().split("\\n")
+    ['# text = Hi', '1\\tHi\\thi\\tINTJ\\tUH\\t_\\t0\\troot\\t_\\tSpaceAfter=No', '', '']
+    """
+    col = _label_column(tag, writing=True)
+    codecs.lookup(encoding)
+    with _open_lines(template, encoding) as (name, lines):
+        blocks = [[(line, fields, is_word) for _, line, fields, is_word in block]
+                  for block in _conllu_blocks(name, lines)]
+    sentences = [block for block in blocks if any(is_word for *_, is_word in block)]
+    lengths = [sum(is_word for *_, is_word in block) for block in sentences]
+    labels = check_labels(y, lengths, x_name=name)
+    out, sentence = [], 0
+    for block in blocks:
+        rows = [line for line, *_ in block]
+        if any(is_word for *_, is_word in block):
+            seq, j = labels[sentence], 0
+            for k, (_, fields, is_word) in enumerate(block):
+                if is_word:
+                    filled = list(fields)
+                    filled[col] = _conllu_label(seq[j], col, sentence, j)
+                    rows[k] = "\t".join(filled)
+                    j += 1
+            sentence += 1
+        out.append(rows)
+    with _opened_for_writing(path_or_file) as f:
+        for rows in out:
+            f.write("\n".join(rows))
             f.write("\n\n")
 
 

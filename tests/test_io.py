@@ -174,7 +174,7 @@ def test_invalid_word_id_is_an_error(tmp_path):
 
 
 def test_stream_errors_are_named_stream():
-    stream = io.StringIO(row(1, "a") + "\n\n# c\n" + "1\tb\n")
+    stream = io.StringIO(row(1, "a", "a", "X") + "\n\n# c\n" + "1\tb\n")
     with pytest.raises(DataFormatError) as excinfo:
         read_conllu(stream)
     assert str(excinfo.value).startswith("<stream>:4: ")
@@ -345,8 +345,10 @@ def test_write_conllu_round_trip(tmp_path, tag):
     path = tmp_path / "out.conllu"
     write_conllu(path, X_RT, Y_RT, tag=tag)
     assert read_conllu(path, tag=tag) == (X_RT, Y_RT)
-    if tag != "upos":
-        assert all(label == "_" for labels in read_conllu(path)[1] for label in labels)
+    if tag != "upos":  # the UPOS column is '_': no labels there
+        with pytest.raises(DataFormatError, match=r"out\.conllu:1: word 1 \('I'\) has no UPOS"):
+            read_conllu(path)
+        assert read_conllu(path, tag=None) == X_RT
 
 
 def test_write_conllu_file_layout(tmp_path):
@@ -476,6 +478,37 @@ def test_round_trip_pathlike(tmp_path):
 # issue 24: tokens that start with '#', damaged gzip, long lines, CoNLL-U checks
 
 
+HASH_X = [["#Brexit", "is", "trending"], ["#", "MeToo", "#"], ["#MeToo"], ["# x"]]
+HASH_Y = [["B-MISC", "O", "O"], ["O", "B-MISC", "O"], ["B-MISC"], ["O"]]
+
+
+def test_write_iob_round_trips_tokens_that_start_with_hash(tmp_path):
+    path = tmp_path / "hash.tsv"
+    write_iob(path, HASH_X, HASH_Y)
+    assert read_iob(path) == (HASH_X, HASH_Y)
+
+
+def test_read_iob_comments_are_prefix_and_whitespace_lines_without_a_tab():
+    lines = ["# sent_id = s1", "# text = #Brexit now", "#", "1\t#Brexit\tB-MISC\t-\t-",
+             "2\tnow\tO\t-\t-", "", "#MeToo\tO", "", "#MeToo B-MISC", "#x y"]
+    X, y = read_iob(lines[:6], token_col=1, tag_col=2)
+    assert (X, y) == ([["#Brexit", "now"]], [["B-MISC", "O"]])
+    assert read_iob(lines[6:8]) == ([["#MeToo"]], [["O"]])
+    assert read_iob(lines[8:]) == ([["#MeToo", "#x"]], [["B-MISC", "y"]])
+    assert read_iob(["%% c", "a\tO"], comment_prefix="%%") == ([["a"]], [["O"]])
+
+
+def test_write_iob_refuses_lines_that_would_not_read_back_as_tokens():
+    with pytest.raises(ValueError, match=r"sentence 1, token 0: the line '# O' would read "
+                                         r"back as a comment, not as a token; write with sep="):
+        write_iob(io.StringIO(), [["a"], ["#", "b"]], [["O"], ["O", "O"]], sep=" ")
+    with pytest.raises(ValueError, match="would read back as a -DOCSTART- line"):
+        write_iob(io.StringIO(), [["a", "-DOCSTART-"]], [["O", "O"]])
+    f = io.StringIO()
+    write_iob(f, [["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]], sep=" ")  # not comments
+    assert read_iob(f.getvalue().splitlines()) == ([["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]])
+
+
 def _gzip_corpus(path, sentences=300):
     with gzip.open(path, "wt", encoding="utf-8") as f:
         for n in range(sentences):
@@ -549,34 +582,75 @@ def test_a_line_longer_than_the_cap_is_refused_before_it_is_read_whole(tmp_path)
     assert read_iob(["a" * (MAX_LINE_CHARS - 2) + "\tO\r\n"])[1] == [["O"]]  # at the cap
 
 
-HASH_X = [["#Brexit", "is", "trending"], ["#", "MeToo", "#"], ["#MeToo"], ["# x"]]
+@pytest.mark.parametrize("lines, line, message", [
+    ([row(1, "a", "a", "X"), row(1, "b", "b", "X")], 2,
+     "word ID 1 after word 1: the word IDs of a sentence count 1, 2, 3, ...; a blank line "
+     "is missing before this line, which begins a new sentence?"),
+    ([row(1, "a", "a", "X"), row(2, "b", "b", "X"), row(2, "c", "c", "X")], 3,
+     "word ID 2 after word 2: the word IDs of a sentence count 1, 2, 3, ...; ID 2 is "
+     "already taken?"),
+    ([row(1, "a", "a", "X"), row(3, "b", "b", "X")], 2,
+     "expected word ID 2, found '3': the word IDs of a sentence count 1, 2, 3, ..."),
+    (["# c", row(2, "a", "a", "X")], 2,
+     "expected word ID 1, found '2': the word IDs of a sentence count 1, 2, 3, ..."),
+])
+def test_read_conllu_word_ids_must_count_from_one(lines, line, message):
+    with pytest.raises(DataFormatError) as info:
+        read_conllu(lines)
+    assert str(info.value) == f"<stream>:{line}: {message}"
 
 
-HASH_Y = [["B-MISC", "O", "O"], ["O", "B-MISC", "O"], ["B-MISC"], ["O"]]
+@pytest.mark.parametrize("tag", ["upos", "xpos", "head", "deprel"])
+def test_read_conllu_underscore_in_the_label_column_names_the_line(tag):
+    lines = [row(1, "a", "a", "X", "Y", "_", "0", "root"), row(2, "dog")]
+    with pytest.raises(DataFormatError) as info:
+        read_conllu(lines, tag=tag)
+    assert str(info.value).startswith(f"<stream>:2: word 2 ('dog') has no {tag.upper()} ('_'), "
+                                      f"the column read as labels (tag={tag!r}); name the column")
+    assert read_conllu(lines, tag=None) == [["a", "dog"]]
+    assert list(iter_conllu(lines, tag=None)) == [["a", "dog"]]
+    assert read_conllu(lines, tag="feats")[1] == [["_", "_"]]  # FEATS '_' is a value: none
 
 
-def test_write_iob_round_trips_tokens_that_start_with_hash(tmp_path):
-    path = tmp_path / "hash.tsv"
-    write_iob(path, HASH_X, HASH_Y)
-    assert read_iob(path) == (HASH_X, HASH_Y)
-
-
-def test_read_iob_comments_are_prefix_and_whitespace_lines_without_a_tab():
-    lines = ["# sent_id = s1", "# text = #Brexit now", "#", "1\t#Brexit\tB-MISC\t-\t-",
-             "2\tnow\tO\t-\t-", "", "#MeToo\tO", "", "#MeToo B-MISC", "#x y"]
-    X, y = read_iob(lines[:6], token_col=1, tag_col=2)
-    assert (X, y) == ([["#Brexit", "now"]], [["B-MISC", "O"]])
-    assert read_iob(lines[6:8]) == ([["#MeToo"]], [["O"]])
-    assert read_iob(lines[8:]) == ([["#MeToo", "#x"]], [["B-MISC", "y"]])
-    assert read_iob(["%% c", "a\tO"], comment_prefix="%%") == ([["a"]], [["O"]])
-
-
-def test_write_iob_refuses_lines_that_would_not_read_back_as_tokens():
-    with pytest.raises(ValueError, match=r"sentence 1, token 0: the line '# O' would read "
-                                         r"back as a comment, not as a token; write with sep="):
-        write_iob(io.StringIO(), [["a"], ["#", "b"]], [["O"], ["O", "O"]], sep=" ")
-    with pytest.raises(ValueError, match="would read back as a -DOCSTART- line"):
-        write_iob(io.StringIO(), [["a", "-DOCSTART-"]], [["O", "O"]])
+def test_write_conllu_refuses_a_label_the_reader_takes_for_no_value():
+    with pytest.raises(ValueError, match="sentence 0, token 1: label '_' means no value in the "
+                                         "UPOS column"):
+        write_conllu(io.StringIO(), [["a", "b"]], [["X", "_"]])
     f = io.StringIO()
-    write_iob(f, [["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]], sep=" ")  # not comments
-    assert read_iob(f.getvalue().splitlines()) == ([["#MeToo", "#"], ["#x"]], [["O", "O"], ["O"]])
+    write_conllu(f, [["a", "b"]], [["X", "_"]], tag="misc")
+    assert read_conllu(f.getvalue().splitlines(), tag="misc")[1] == [["X", "_"]]
+
+
+def test_fill_conllu_fills_one_column_and_keeps_everything_else(tmp_path):
+    from sktag.io import fill_conllu
+
+    blank = CONLLU.replace("\tPRON\t", "\t_\t").replace("\tNOUN\t", "\t_\t")
+    source = write_text(tmp_path / "in.conllu", "\ufeff" + blank.replace("\n", "\r\n"))
+    X = read_conllu(source, tag=None)
+    assert X == X_CONLLU
+    out = tmp_path / "out.conllu"
+    fill_conllu(source, out, UPOS)
+    assert out.read_text(encoding="utf-8") == CONLLU + "\n"  # BOM and CRLF dropped
+    xpos = [[label.lower() for label in labels] for labels in XPOS]
+    fill_conllu(out, out, xpos, tag="XPOS")  # the template may be the output: read first
+    filled = out.read_text(encoding="utf-8").splitlines()
+    assert filled[4].split("\t") == ["2-3", "don't"] + ["_"] * 8
+    assert filled[8].split("\t")[4] == "VB"  # the empty node keeps its columns
+    assert read_conllu(out, tag="xpos") == (X_CONLLU, xpos)
+    assert read_conllu(out) == (X_CONLLU, UPOS)
+
+
+def test_fill_conllu_checks_the_labels_before_writing(tmp_path):
+    from sktag.io import fill_conllu
+
+    source = write_text(tmp_path / "in.conllu", CONLLU)
+    out = tmp_path / "out.conllu"
+    with pytest.raises(ValueError, match=r"in\.conllu has 2 sentences but y has 1 label"):
+        fill_conllu(source, out, UPOS[:1])
+    with pytest.raises(ValueError, match="sentence 1 has 2 tokens but 1 labels"):
+        fill_conllu(source, out, [UPOS[0], ["X"]])
+    with pytest.raises(ValueError, match="sentence 1, token 0: label '_' means no value"):
+        fill_conllu(source, out, [UPOS[0], ["_", "X"]])
+    with pytest.raises(ValueError, match="cannot write labels into the FORM column"):
+        fill_conllu(source, out, UPOS, tag="form")
+    assert not out.exists()
