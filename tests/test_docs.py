@@ -118,3 +118,42 @@ def test_the_readme_shows_the_configurations_the_package_defines():
 
     assert described(best) == described(TokenTagger(**configurations.best()))
     assert described(korean) == described(TokenTagger(**configurations.korean()))
+
+
+def test_import_sktag_then_a_submodule_as_the_readme_writes_it():
+    """``import sktag`` then ``sktag.configurations.entities()`` works in a fresh process.
+
+    Public submodules load on first attribute access, and not before: the
+    import itself stays light.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sktag\n"
+        "assert 'sktag.configurations' not in sys.modules\n"
+        "assert sktag.configurations.entities()['min_steps'] == 1400\n"
+        "assert sktag.io.read_conllu and sktag.metrics.token_accuracy\n"
+        "assert not {'tensorflow', 'keras', 'scikeras'} & set(sys.modules), 'TF loaded'\n"
+        "try:\n"
+        "    sktag.no_such_module\n"
+        "except AttributeError as e:\n"
+        "    assert 'no_such_module' in str(e)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_every_public_module_of_the_package_is_an_attribute_of_it():
+    import importlib
+    import pkgutil
+
+    import sktag
+
+    public = [m.name for m in pkgutil.iter_modules(sktag.__path__) if not m.name.startswith("_")]
+    assert {"configurations", "datasets", "io", "metrics", "persistence", "tokenization"} <= set(public)
+    for name in public:
+        assert getattr(sktag, name) is importlib.import_module(f"sktag.{name}")
+    for name in ("no_such_module", "_no_such_private", "tagger.TokenTagger"):
+        assert not hasattr(sktag, name)
