@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import csv
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -36,11 +37,16 @@ class DataError(Exception):
 # ----------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------
+def _format_from_name(path):
+    """The format that the file name's extension says (``.gz`` skipped), or None."""
+    suffixes = [s for s in Path(str(path)).suffixes if s.lower() != ".gz"]
+    return _EXTENSIONS.get(suffixes[-1].lower()) if suffixes else None
+
+
 def _detect_format(path, given):
     if given:
         return given
-    suffixes = [s for s in Path(str(path)).suffixes if s != ".gz"]
-    fmt = _EXTENSIONS.get(suffixes[-1].lower()) if suffixes else None
+    fmt = _format_from_name(path)
     if fmt is None:
         raise UsageError(
             f"cannot tell the format of {path} from its extension; pass --format "
@@ -103,7 +109,29 @@ def _write_history(tagger, path):
             writer.writerow([epoch] + [f"{v:.6g}" for v in values])
 
 
-def _print_evaluation(tagger, X, y, out=None):
+def _few(labels, n=5):
+    """The first ``n`` of a set of labels, sorted, for a message."""
+    ordered = sorted(labels)
+    more = f", ... ({len(ordered)} labels)" if len(ordered) > n else ""
+    return ", ".join(ordered[:n]) + more
+
+
+def _warn_foreign_labels(tagger, y, source):
+    """Warn on standard error when no label of ``y`` is one the model predicts.
+
+    Accuracy is then 0 whatever the model: the labels come from another
+    column (``--tag``, ``--tag-col``) or another task than the model's.
+    """
+    known = {str(label) for label in tagger.classes_}
+    found = {str(label) for seq in y for label in seq}
+    if found and not found & known:
+        print(f"sktag: warning: no label of {source} is a label of the model, so every "
+              "prediction counts as wrong; is --tag (CoNLL-U) or --tag-col (IOB) the column "
+              f"the model was trained on? {source}: {_few(found)}; model: {_few(known)}",
+              file=sys.stderr)
+
+
+def _print_evaluation(tagger, X, y, out=None, source="the file"):
     from .metrics import (
         classification_report,
         entity_precision_recall_f1,
@@ -112,6 +140,7 @@ def _print_evaluation(tagger, X, y, out=None):
     )
 
     out = sys.stdout if out is None else out  # at call time: tests and callers swap it
+    _warn_foreign_labels(tagger, y, source)
     y_pred = tagger.predict(X)
     n_tokens = sum(len(s) for s in X)
     print(f"accuracy: {token_accuracy(y, y_pred):.4f} ({n_tokens:,} tokens, {len(X):,} sentences)",
@@ -201,21 +230,35 @@ def cmd_train(args):
 def cmd_evaluate(args):
     tagger = _load_model(args)
     X, y = _read_corpus(args.test, args)
-    _print_evaluation(tagger, X, y)
+    _print_evaluation(tagger, X, y, source=args.test)
     return EXIT_OK
 
 
-def cmd_predict(args):
-    from .io import read_text, write_conllu, write_iob
+def _same_file(a, b):
+    """True when paths ``a`` and ``b`` name one file (a symlink, ``..``, another spelling)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # b does not exist yet
+        return Path(a).resolve() == Path(b).resolve()
 
-    tagger = _load_model(args)
+
+def cmd_predict(args):
+    from .io import fill_conllu, read_conllu, read_text, write_iob
+
     source = args.input
     fmt = args.format
     if fmt is None and source != "-":
-        fmt = _EXTENSIONS.get(Path(source).suffix.lower(), "text")
+        fmt = _format_from_name(source) or "text"
     fmt = fmt or "text"
     if source != "-" and not Path(source).is_file():
         raise DataError(f"no such file: {source}")
+    if source != "-" and args.output not in (None, "-") and _same_file(source, args.output):
+        raise UsageError(f"-o {args.output} is the input file {source}; writing the "
+                         "predictions there would destroy it. Name another output file.")
+    if fmt == "conllu" and args.tag in ("id", "form"):
+        raise UsageError(f"--tag {args.tag}: predict fills the --tag column of the CoNLL-U "
+                         "file; it cannot be ID or FORM (default: upos)")
+    tagger = _load_model(args)
     if args.output_format == "jsonl" and fmt != "text":
         raise UsageError("--output-format jsonl reads plain text; pass a text file or '-'")
     if args.min_score is not None and (args.output_format != "jsonl"
@@ -243,15 +286,21 @@ def cmd_predict(args):
         return EXIT_OK
     if source == "-":
         raise UsageError("reading CoNLL-U or IOB from standard input needs a file; pass FILE")
+    if fmt == "conllu":
+        # Tokens only: the column to fill may be '_'. The file is written back whole.
+        X = read_conllu(source, tag=None, encoding=args.encoding)
+        if not X:
+            raise DataError(f"{source} holds no sentence")
+        y_pred = [[str(label) for label in seq] for seq in tagger.predict(X)]
+        fill_conllu(source, sys.stdout if to_stdout else args.output, y_pred, tag=args.tag,
+                    encoding=args.encoding)
+        return EXIT_OK
     X, _ = _read_corpus(source, args)
     y_pred = tagger.predict(X)
     with contextlib.nullcontext(sys.stdout) if to_stdout else open(
         args.output, "w", encoding="utf-8"
     ) as out:
-        if fmt == "conllu":
-            write_conllu(out, X, y_pred, tag=args.tag)
-        else:
-            write_iob(out, X, [[str(label) for label in seq] for seq in y_pred])
+        write_iob(out, X, [[str(label) for label in seq] for seq in y_pred])
     return EXIT_OK
 
 
@@ -358,6 +407,17 @@ def _encoding(name):
         raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
 
 
+def _conllu_column(name):
+    """``--tag``: a CoNLL-U column name (any case), or a usage error listing them."""
+    from .io import CONLLU_COLUMNS
+
+    column = name.strip().lower()
+    if column not in CONLLU_COLUMNS:
+        raise argparse.ArgumentTypeError(
+            f"unknown CoNLL-U column {name!r}; choose from {', '.join(CONLLU_COLUMNS)}")
+    return column
+
+
 def _add_model_file_options(parser):
     parser.add_argument("model", metavar="MODEL",
                         help="model saved by 'sktag train': a .sktag file (safe), or a joblib "
@@ -374,9 +434,9 @@ def _add_format_options(parser, default_format=None):
                        _FORMATS + (default_format,), default=None,
                        help="file format (default: from the extension: .conllu, "
                             ".iob/.iob2/.bio/.conll)")
-    group.add_argument("--tag", default="upos",
+    group.add_argument("--tag", default="upos", type=_conllu_column,
                        help="CoNLL-U column holding the labels (default: upos; "
-                            "also xpos, deprel, ...)")
+                            "also xpos, deprel, ...); predict fills this column")
     group.add_argument("--token-col", type=int, default=0,
                        help="IOB files: column of the token (default: 0)")
     group.add_argument("--tag-col", type=int, default=-1,
@@ -476,8 +536,10 @@ def build_parser():
                                    "--whitespace-tokens); output is 'token<TAB>tag' lines, "
                                    "a blank line after each line's tokens (blank lines are "
                                    "skipped), or JSON lines with --output-format jsonl. "
-                                   "CoNLL-U or IOB input is written back in its format with "
-                                   "predicted tags.")
+                                   "CoNLL-U input is written back whole (comments, "
+                                   "multiword tokens, empty nodes, every other column) with "
+                                   "the --tag column filled (default: UPOS); IOB input as "
+                                   "'token<TAB>tag' lines. OUT may not be the input file.")
     _add_model_file_options(p)
     p.add_argument("input", metavar="FILE", nargs="?", default="-",
                    help="input file, or '-' for standard input (default)")

@@ -220,3 +220,134 @@ def test_train_a_context_model_from_the_command_line(corpus, tmp_path):
     result = run("evaluate", model, corpus / "dev.conllu")
     assert result.returncode == 0, result.stderr
     assert "accuracy:" in result.stdout
+
+
+# ----------------------------------------------------------------------
+# issue 24: predict keeps a CoNLL-U file whole and never writes over its input;
+# --tag is checked by argparse; evaluate warns on labels foreign to the model;
+# damaged gzip input is one line of error
+
+UNTAGGED = "\n".join([
+    "# newdoc id = d1",
+    "# sent_id = 1",
+    "# text = 나는 학생 입니다",
+    "1-2\t나는학생\t_\t_\t_\t_\t_\t_\t_\t_",
+    "1\t나는\t나+는\t_\tnp+jxt\tCase=Top\t3\tnsubj\t_\t_",
+    "2\t학생\t학생\t_\tncn\t_\t3\tobj\t_\tSpaceAfter=No",
+    "2.1\t학생\t학생\t_\tncn\t_\t_\t_\t2:obj\t_",
+    "3\t입니다\t이+ㅂ니다\t_\tjp+ef\t_\t0\troot\t_\t_",
+    "",
+    "# sent_id = 2",
+    "1\t수학\t수학\tNOUN\tncn\t_\t0\troot\t_\t_",
+    "",
+])
+
+
+def test_predict_conllu_fills_one_column_and_keeps_the_rest(trained, tmp_path, capsys):
+    _, model = trained
+    source = tmp_path / "in.conllu"
+    source.write_text(UNTAGGED, encoding="utf-8")
+    out = tmp_path / "out.conllu"
+    assert main(["predict", str(model), str(source), "-o", str(out), "--trust-pickle"]) == 0
+    before, after = UNTAGGED.split("\n"), out.read_text(encoding="utf-8").split("\n")
+    assert len(after) == len(before) + 1  # a final newline after the last blank line
+    for old, new in zip(before, after):
+        old_fields, new_fields = old.split("\t"), new.split("\t")
+        if len(old_fields) == 10 and old_fields[0].isdigit():  # a word: UPOS filled
+            assert new_fields[3] in ("기타", "명사")
+            new_fields[3] = old_fields[3]
+        assert new_fields == old_fields
+    assert read_conllu(out)[1][0] == ["기타", "명사", "기타"]
+    xpos = tmp_path / "xpos.conllu.gz"  # .gz in, --tag XPOS: XPOS filled, UPOS kept
+    gz = tmp_path / "in.conllu.gz"
+    import gzip
+    gz.write_bytes(gzip.compress(UNTAGGED.encode("utf-8")))
+    assert main(["predict", str(model), str(gz), "-o", str(xpos), "--tag", "XPOS",
+                 "--trust-pickle"]) == 0
+    lines = gzip.decompress(xpos.read_bytes()).decode("utf-8").split("\n")
+    assert lines[4].split("\t")[3:5] == ["_", "기타"] and lines[10].split("\t")[3] == "NOUN"
+    capsys.readouterr()
+
+
+def test_predict_refuses_to_write_over_its_input(trained, tmp_path, capsys):
+    _, model = trained
+    (tmp_path / "sub").mkdir()
+    source = tmp_path / "in.conllu"
+    source.write_text(UNTAGGED, encoding="utf-8")
+    (tmp_path / "link.conllu").symlink_to(source)
+    for output in (source, tmp_path / "sub" / ".." / "in.conllu", tmp_path / "link.conllu"):
+        with pytest.raises(SystemExit) as info:
+            main(["predict", str(model), str(source), "-o", str(output), "--trust-pickle"])
+        assert info.value.code == 2
+        assert "is the input file" in capsys.readouterr().err
+    text = tmp_path / "in.txt"
+    text.write_text("나는 학생\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["predict", str(model), str(text), "-o", str(text), "--trust-pickle"])
+    assert source.read_text(encoding="utf-8") == UNTAGGED
+    assert text.read_text(encoding="utf-8") == "나는 학생\n"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["evaluate", "m.joblib", "x.conllu", "--tag", "nosuchcol"],
+     "argument --tag: unknown CoNLL-U column 'nosuchcol'; choose from id, form, lemma, upos"),
+    (["train", "x.conllu", "-o", "m.joblib", "--tag", "pos"], "unknown CoNLL-U column 'pos'"),
+    (["predict", "m.joblib", __file__, "--format", "conllu", "--tag", "form"],
+     "--tag form: predict fills the --tag column of the CoNLL-U file; it cannot be ID or FORM"),
+])
+def test_bad_tag_column_is_a_usage_error(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_evaluate_warns_when_no_label_is_the_models(trained, corpus, tmp_path, capsys):
+    _, model = trained
+    X, _ = read_conllu(corpus / "dev.conllu")
+    wrong = tmp_path / "wrong.conllu"
+    write_conllu(wrong, X, [["NOUN"] * len(s) for s in X])
+    assert main(["evaluate", str(model), str(wrong), "--trust-pickle"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("accuracy: 0.0000")
+    assert captured.err.strip() == (
+        f"sktag: warning: no label of {wrong} is a label of the model, so every prediction "
+        "counts as wrong; is --tag (CoNLL-U) or --tag-col (IOB) the column the model was "
+        f"trained on? {wrong}: NOUN; model: 기타, 명사")
+    assert main(["evaluate", str(model), str(corpus / "dev.conllu"), "--trust-pickle"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # The XPOS column of dev.conllu is '_': an error naming the line, not 0.0000.
+    assert main(["evaluate", str(model), str(corpus / "dev.conllu"), "--tag", "xpos",
+                 "--trust-pickle"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"sktag: error: {corpus / 'dev.conllu'}:1: word 1 ('나는') has no XPOS ('_')")
+
+
+def test_damaged_gzip_and_long_lines_are_one_line_errors(trained, corpus, tmp_path, capsys):
+    import gzip
+
+    _, model = trained
+    data = gzip.compress((corpus / "train.conllu").read_bytes() * 20)
+    cut = tmp_path / "cut.conllu.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    assert main(["evaluate", str(model), str(cut), "--trust-pickle"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"sktag: error: {cut}:") and "cannot decompress" in err
+    assert err.count("\n") == 1
+    long = tmp_path / "long.txt.gz"
+    long.write_bytes(gzip.compress(b"a" * (5 << 22)))
+    assert main(["predict", str(model), str(long), "--format", "text", "--trust-pickle"]) == 1
+    assert capsys.readouterr().err.startswith(f"sktag: error: {long}:1: the line is longer")
+
+
+def test_predict_tsv_reads_back_tokens_that_start_with_hash(trained, tmp_path, capsys):
+    from sktag.io import read_iob
+
+    _, model = trained
+    text = tmp_path / "tweets.txt"
+    text.write_text("#Brexit 나는 학생\n# 수학\n", encoding="utf-8")
+    out = tmp_path / "tags.tsv"
+    assert main(["predict", str(model), str(text), "-o", str(out), "--whitespace-tokens",
+                 "--trust-pickle"]) == 0
+    assert read_iob(out)[0] == [["#Brexit", "나는", "학생"], ["#", "수학"]]
+    capsys.readouterr()
