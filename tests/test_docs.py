@@ -1,4 +1,4 @@
-"""The documentation's examples run: every ``pycon`` block of docs/**/*.md is a doctest.
+"""The documentation's examples run: every ``pycon`` block of docs/**/*.md and README.md is a doctest.
 
 A page's ``pycon`` blocks run in order in one namespace, in a fresh temporary
 working directory (examples may write files), with ELLIPSIS and
@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+README = DOCS.parent / "README.md"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts)
+# The pages whose code blocks are checked and run: the docs and the README.
+CHECKED = PAGES + [README]
+
+
+def page_id(page):
+    return "README.md" if page == README else page.relative_to(DOCS).as_posix()
 
 # Block languages that are shown, not run.
 NOT_RUN = {"bash", "console", "text", ""}
@@ -57,7 +64,7 @@ def test_docs_have_pages():
     assert {"index.md", "getting_started.md", "design.md"} <= names
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+@pytest.mark.parametrize("page", CHECKED, ids=page_id)
 def test_code_blocks_are_doctests_or_shell(page):
     for language, line, body in code_blocks(page.read_text(encoding="utf-8")):
         if language.startswith("{"):  # a MyST directive: toctree, include, ...
@@ -71,15 +78,15 @@ def test_code_blocks_are_doctests_or_shell(page):
             assert body and body[0].startswith(">>> "), f"{where}: must start with '>>> '"
 
 
-EXAMPLE_PAGES = [p for p in PAGES if ">>>" in doctest_text(p.read_text(encoding="utf-8"))]
+EXAMPLE_PAGES = [p for p in CHECKED if ">>>" in doctest_text(p.read_text(encoding="utf-8"))]
 
 
 def test_docs_have_examples():
-    names = {p.relative_to(DOCS).as_posix() for p in EXAMPLE_PAGES}
-    assert {"getting_started.md", "user_guide/persistence.md"} <= names
+    names = {page_id(p) for p in EXAMPLE_PAGES}
+    assert {"getting_started.md", "user_guide/persistence.md", "README.md"} <= names
 
 
-@pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+@pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=page_id)
 def test_doc_examples_run(page, tmp_path, monkeypatch):
     text = doctest_text(page.read_text(encoding="utf-8"))
     monkeypatch.chdir(tmp_path)
@@ -100,23 +107,30 @@ def test_doc_examples_run(page, tmp_path, monkeypatch):
 
 
 def test_the_readme_shows_the_configurations_the_package_defines():
-    """The README's constructor calls are sktag.configurations' best and Korean ones."""
+    """The README's constructor calls are sktag.configurations' best, entity and Korean ones."""
     import sklearn.base
 
     from sktag import TokenTagger, Vocabulary, configurations
 
-    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
-    call = re.search(r"best = (TokenTagger\(.*?\n\))", readme, re.S).group(1)
-    korean_call = re.search(r"`(sklearn\.base\.clone\(best\)\.set_params\(.*?\))`", readme).group(1)
+    examples = doctest.DocTestParser().get_examples(doctest_text(README.read_text(encoding="utf-8")))
+    calls = {}
+    for example in examples:
+        match = re.match(r"(best|entities|korean) = (.*)", example.source, re.S)
+        if match:
+            calls[match.group(1)] = match.group(2)
+    assert set(calls) == {"best", "entities", "korean"}, calls
+    assert calls["best"].startswith("TokenTagger(")
     namespace = {"TokenTagger": TokenTagger, "Vocabulary": Vocabulary, "sklearn": sklearn}
-    best = eval(call, namespace)
-    korean = eval(korean_call, {**namespace, "best": best})
+    best = eval(calls["best"], namespace)
+    entities = eval(calls["entities"], {**namespace, "best": best})
+    korean = eval(calls["korean"], {**namespace, "best": best})
 
     def described(tagger):
         return {k: v.get_params() if hasattr(v, "get_params") else v
                 for k, v in tagger.get_params(deep=False).items()}
 
     assert described(best) == described(TokenTagger(**configurations.best()))
+    assert described(entities) == described(TokenTagger(**configurations.entities()))
     assert described(korean) == described(TokenTagger(**configurations.korean()))
 
 
