@@ -37,6 +37,15 @@ __all__ = ["TokenTagger", "load", "open_model"]
 ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
+#: The parameters that decide the shapes of the model's weights (those that
+#: :func:`sktag.onnx_graphs.expected_weight_shapes` reads). A fitted tagger
+#: keeps their fitted values: its weights follow them, whatever ``set_params``
+#: changes later, until ``fit`` trains a new model.
+_SHAPE_PARAMS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
+                 "word_dropout")
+#: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
+#: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
+_KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
 
 
 class _Int(Interval):
@@ -444,14 +453,25 @@ class TokenTagger(BaseEstimator):
             scored after each epoch (``val_loss``, ``val_accuracy``); takes
             precedence over ``validation_split``.
         **kwargs
-            Extra arguments for ``keras.Model.fit``.
+            For this call only: ``epochs`` and ``initial_epoch``, and
+            ``steps_per_epoch``, ``validation_steps`` and ``validation_freq``
+            of ``keras.Model.fit``. Any other is a TypeError.
 
         Returns
         -------
         self : TokenTagger
+
+        Raises
+        ------
+        ValueError
+            With ``warm_start=True``, if a parameter that decides the shapes
+            of the weights (``d_model``, ``encoder``, ...) changed since the
+            model was fitted.
         """
         self._check_params()
-        trainer = self._trainer_to_continue() if self.warm_start else self._new_trainer()
+        _check_fit_kwargs("fit", kwargs, ("epochs", "initial_epoch", *_KERAS_FIT_KWARGS))
+        trainer = (self._trainer_to_continue("fit with warm_start=True") if self.warm_start
+                   else self._new_trainer())
         return self._train(trainer.fit, X, y, sample_weight=sample_weight,
                            validation_data=validation_data, **kwargs)
 
@@ -470,14 +490,23 @@ class TokenTagger(BaseEstimator):
         sample_weight : array-like of shape (n_sentences,), default=None
             Weight of each sentence.
         **kwargs
-            Extra arguments for ``keras.Model.fit``.
+            ``validation_data`` as in :meth:`fit`, and ``steps_per_epoch``,
+            ``validation_steps`` and ``validation_freq`` of
+            ``keras.Model.fit``. Any other is a TypeError.
 
         Returns
         -------
         self : TokenTagger
+
+        Raises
+        ------
+        ValueError
+            If a parameter that decides the shapes of the weights
+            (``d_model``, ``encoder``, ...) changed since the model was fitted.
         """
         self._check_params()
-        return self._train(self._trainer_to_continue().partial_fit, X, y,
+        _check_fit_kwargs("partial_fit", kwargs, ("validation_data", *_KERAS_FIT_KWARGS))
+        return self._train(self._trainer_to_continue("partial_fit").partial_fit, X, y,
                            sample_weight=sample_weight, **kwargs)
 
     def initialize(self, X, y):
@@ -525,10 +554,15 @@ class TokenTagger(BaseEstimator):
 
         return KerasTrainer(**self.get_params(deep=False))
 
-    def _trainer_to_continue(self):
-        """The trainer of the fitted model (rebuilt from the weights if need be), or a new one."""
+    def _trainer_to_continue(self, action):
+        """The trainer of the fitted model (rebuilt from the weights if need be), or a new one.
+
+        ``action`` names, in the error, what needs it when a parameter that
+        decides the weights' shapes changed since fit.
+        """
         if not self.__sklearn_is_fitted__():
             return self._new_trainer()
+        self._check_shape_params(action)
         trainer = vars(self).get("_trainer")
         if trainer is None:
             from .training import KerasTrainer
@@ -549,6 +583,7 @@ class TokenTagger(BaseEstimator):
         self.feature_encoder_ = trainer.feature_encoder_
         self.history_ = {key: list(values) for key, values in trainer.history_.items()}
         self._random_state = trainer._random_state
+        self._fitted_shape_params = {name: getattr(self, name) for name in _SHAPE_PARAMS}
         self._set_derived_state()
 
     def _set_derived_state(self):
@@ -560,7 +595,7 @@ class TokenTagger(BaseEstimator):
     def model_(self):
         """The trained Keras model (imports TensorFlow; built from the weights once)."""
         check_is_fitted(self)
-        return self._trainer_to_continue().model_
+        return self._trainer_to_continue("model_").model_
 
     # ------------------------------------------------------------------
     # parameters
@@ -580,7 +615,33 @@ class TokenTagger(BaseEstimator):
             hint = f"; did you mean {close[0]}?" if close else (
                 f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
             raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
+        for name in self._get_param_names():
+            prefix, _, rest = name.partition("__")
+            if prefix == "fit" and rest not in _KERAS_FIT_KWARGS:
+                hint = (f"; set {rest} itself, not through fit__" if rest in _CONSTRUCTOR_PARAMS
+                        else "")
+                raise TypeError(
+                    f"TokenTagger got the routed parameter {name!r}, which keras.Model.fit "
+                    f"cannot take from sktag (sktag sets it, or Keras has no such argument); "
+                    f"fit__ parameters are {', '.join('fit__' + k for k in _KERAS_FIT_KWARGS)}"
+                    f"{hint}.")
         self._validate_params()
+
+    def _check_shape_params(self, action):
+        """Raise if a parameter that decides the weights' shapes changed since fit.
+
+        The weights follow the values the model was fitted with; ``action``
+        (``"partial_fit"``, ``"save"``, ...) cannot use them with others.
+        """
+        fitted = self._fitted_shape_params
+        name = _changed_shape_param(fitted, self.get_params(deep=False))
+        if name is not None:
+            now, then = getattr(self, name), fitted[name]
+            raise ValueError(
+                f"{name}={now!r}, but this tagger was fitted with {name}={then!r}, which "
+                f"decides the shapes of its weights, so {action} cannot use them. Call fit "
+                f"(warm_start=False) to train a new model with {name}={now!r}, or set {name} "
+                f"back to {then!r}.")
 
     def _check_decoding(self):
         validate_parameter_constraints(
@@ -607,14 +668,20 @@ class TokenTagger(BaseEstimator):
         return predictor
 
     def _prediction_path_spec(self):
-        """The :class:`~sktag.onnx_graphs.GraphSpec` of the fitted model."""
+        """The :class:`~sktag.onnx_graphs.GraphSpec` of the fitted model.
+
+        From the parameters the model was fitted with: predictions depend on
+        the fitted model alone, as in scikit-learn, not on ``set_params``
+        since.
+        """
         from .onnx_graphs import GraphSpec
 
-        char = bool(self.char_dim)
+        fitted = self._fitted_shape_params
+        char = bool(fitted["char_dim"])
         return GraphSpec(
-            encoder=self.encoder, n_layers=self.n_layers, char=char,
+            encoder=fitted["encoder"], n_layers=fitted["n_layers"], char=char,
             max_chars=self.char_vocabulary_.max_chars if char else 20,
-            char_classes=bool(char and self.char_classes),
+            char_classes=bool(char and fitted["char_classes"]),
         )
 
     def _sentences(self, X):
@@ -900,8 +967,15 @@ class TokenTagger(BaseEstimator):
         -------
         path : pathlib.Path
             The path written.
+
+        Raises
+        ------
+        ValueError
+            If a parameter that decides the shapes of the weights changed
+            since fit: the file could not describe them.
         """
         check_is_fitted(self)
+        self._check_shape_params("save")
         from .persistence import write_model_file
 
         encoder = _copy_without_tokenizer(self.feature_encoder_)
@@ -929,7 +1003,10 @@ def load(path, **params):
     **params
         Parameters the file could not hold, given again: ``tokenizer`` (when
         the model was trained with one) and ``callbacks``. Any other
-        parameter given here overrides the stored one (``verbose=1``).
+        parameter given here overrides the stored one (``verbose=1``),
+        except those that decide the shapes of the weights (``encoder``,
+        ``d_model``, ``char_dim``, ``char_classes``, ``hidden_dim``,
+        ``n_layers``, ``word_dropout``), which stay as saved.
 
     Returns
     -------
@@ -942,6 +1019,11 @@ def load(path, **params):
         The file is missing, not an sktag model file, truncated or
         corrupted, written by a newer sktag file format, or inconsistent.
         The message says which.
+    TypeError
+        A parameter that TokenTagger does not have.
+    ValueError
+        A parameter that decides the shapes of the weights, with another
+        value than the saved one.
 
     Examples
     --------
@@ -961,7 +1043,18 @@ def load(path, **params):
     known = {*left_out, *state["params"], *_CONSTRUCTOR_PARAMS}
     unknown = set(params) - known
     if unknown:
-        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}")
+        name = sorted(unknown)[0]
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; it takes TokenTagger's parameters."
+        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}{hint}")
+    name = _changed_shape_param(state["params"], {**state["params"], **params})
+    if name is not None:
+        others = [p for p in _CONSTRUCTOR_PARAMS if p not in _SHAPE_PARAMS]
+        raise ValueError(
+            f"load() cannot change {name} ({params[name]!r}): {path} holds weights of "
+            f"{name}={state['params'][name]!r}, and {name} decides their shapes. Parameters "
+            f"that do ({', '.join(_SHAPE_PARAMS)}) stay as saved; the others can be given: "
+            f"{', '.join(others)}.")
     if "tokenizer" in left_out and "tokenizer" not in params:
         raise ModelFileError(
             f"{path}: this model was trained with tokenizer={left_out['tokenizer']}, which a "
@@ -973,6 +1066,7 @@ def load(path, **params):
     vars(tagger).update(fitted)
     tagger._weights = state["weights"]
     tagger._optimizer_state = state["optimizer_state"]
+    tagger._fitted_shape_params = {name: getattr(tagger, name) for name in _SHAPE_PARAMS}
     tagger._set_derived_state()
     return tagger
 
@@ -1027,6 +1121,55 @@ _CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
                          if name in _CONSTRUCTOR_PARAMS}
 
 
+def _check_fit_kwargs(method, kwargs, accepted):
+    """Raise a TypeError for a keyword argument ``method`` does not take, listing those it does."""
+    for name in kwargs:
+        if name in accepted:
+            continue
+        if method == "partial_fit" and name in ("epochs", "initial_epoch"):
+            raise TypeError(
+                f"partial_fit() got the keyword argument {name!r}, but it trains one epoch, "
+                "after the last one; call it again for more, or fit for several at once.")
+        if name in _CONSTRUCTOR_PARAMS:
+            raise TypeError(
+                f"{method}() got the keyword argument {name!r}, a parameter of TokenTagger: "
+                f"set it on the estimator, TokenTagger({name}=...) or set_params({name}=...).")
+        close = difflib.get_close_matches(name, accepted, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise TypeError(
+            f"{method}() got an unexpected keyword argument {name!r}. It takes X, y, "
+            f"sample_weight{', validation_data' if method == 'fit' else ''} and "
+            f"{', '.join(accepted)} (keras.Model.fit's).{hint}")
+
+
+def _shape_values(params):
+    """What of ``params`` decides the weights' shapes, as ``expected_weight_shapes`` reads it.
+
+    ``char_classes`` only counts with characters, ``hidden_dim`` and
+    ``n_layers`` only with a context encoder, and of ``word_dropout`` only
+    whether it is on (its rates are weights).
+    """
+    char = bool(params["char_dim"])
+    context = params["encoder"] != "dense"
+    word_dropout = params["word_dropout"]
+    return {
+        "encoder": params["encoder"],
+        "d_model": params["d_model"],
+        "char_dim": params["char_dim"],
+        "char_classes": bool(params["char_classes"]) if char else None,
+        "hidden_dim": params["hidden_dim"] if context else None,
+        "n_layers": params["n_layers"] if context else None,
+        "word_dropout": (word_dropout > 0 if isinstance(word_dropout, (int, float, np.number))
+                         else word_dropout),
+    }
+
+
+def _changed_shape_param(fitted, params):
+    """The first parameter deciding the weights' shapes whose value changed, or None."""
+    before, after = _shape_values(fitted), _shape_values(params)
+    return next((name for name in _SHAPE_PARAMS if before[name] != after[name]), None)
+
+
 def _no_tokens(text):
     """A tokenizer for checking token lists only: texts are tokenized elsewhere."""
     return []
@@ -1067,4 +1210,6 @@ def _migrated_state(state):
             [np.array(v.numpy()) for v in model.optimizer.variables]
             if keep and model.compiled and model.optimizer.built else None)
     state.setdefault("_optimizer_state", None)
+    if "_weights" in state:  # fitted before sktag kept the fitted shape parameters
+        state.setdefault("_fitted_shape_params", {name: state[name] for name in _SHAPE_PARAMS})
     return state

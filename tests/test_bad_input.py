@@ -286,3 +286,112 @@ def test_int_labels_must_fit_in_int64():
         TokenTagger(epochs=1).fit(X_OK, [[1, 2], [-(2**63) - 1]])
     tagger = TokenTagger(d_model=4, epochs=1).fit(X_OK, [[2**63 - 1, -(2**63)], [1]])
     assert tagger.classes_.tolist() == [-(2**63), 1, 2**63 - 1]
+
+
+# ----------------------------------------------------------------------
+# Parameters that decide the weights' shapes, changed after fit
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "param, value, fitted_value",
+    [("d_model", 8, 4), ("encoder", "conv", "dense"), ("char_dim", 2, 0), ("word_dropout", 0, 0.25)],
+)
+def test_shape_parameter_changed_after_fit(tmp_path, param, value, fitted_value):
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK)
+    before = tagger.predict_proba(X_OK)
+    tagger.set_params(**{param: value})
+    message = (rf"^{param}={value!r}, but this tagger was fitted with {param}={fitted_value!r}, "
+               rf"which decides the shapes of its weights, so {{}} cannot use them\. Call fit "
+               rf"\(warm_start=False\) to train a new model with {param}={value!r}, or set "
+               rf"{param} back to {fitted_value!r}\.$")
+    with pytest.raises(ValueError, match=message.format("partial_fit")):
+        tagger.partial_fit(X_OK, Y_OK)
+    with pytest.raises(ValueError, match=message.format("save")):
+        tagger.save(tmp_path / "m.sktag")
+    with pytest.raises(ValueError, match=message.format("model_")):
+        tagger.model_  # noqa: B018
+    tagger.set_params(warm_start=True)
+    with pytest.raises(ValueError, match=message.format("fit with warm_start=True")):
+        tagger.fit(X_OK, Y_OK)
+    # Predictions are the fitted model's, as in scikit-learn, and the failed calls left it alone.
+    np.testing.assert_array_equal(np.concatenate(tagger.predict_proba(X_OK)), np.concatenate(before))
+    tagger.set_params(warm_start=False).fit(X_OK, Y_OK)  # a new model with the new value
+    assert tagger.partial_fit(X_OK, Y_OK).predict([["a"]])
+
+
+def test_parameters_that_do_not_shape_this_model_may_change():
+    tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK)
+    # A dense model has no context layers, no characters; word_dropout stays on.
+    tagger.set_params(hidden_dim=3, n_layers=2, char_classes=False, word_dropout=0.5)
+    tagger.partial_fit(X_OK, Y_OK)
+
+
+def test_load_cannot_change_shape_parameters(fitted, tmp_path):
+    path = fitted.save(tmp_path / "m.sktag")
+    import sktag
+
+    for param, value in (("encoder", "bilstm"), ("char_dim", 4), ("d_model", 8)):
+        with pytest.raises(ValueError, match=rf"load\(\) cannot change {param} \({value!r}\): "
+                                             rf".*m.sktag holds weights of {param}=.* Parameters "
+                                             r"that do \(encoder, d_model, .*\) stay as saved; the "
+                                             r"others can be given: batch_size, callbacks, "):
+            sktag.load(path, **{param: value})
+    with pytest.raises(TypeError, match=r"load\(\) got parameters the model does not have: "
+                                        r"\['n_layer'\]; did you mean n_layers\?"):
+        sktag.load(path, n_layer=2)
+    # The saved value, parameters that do not shape this model, and the others load.
+    loaded = sktag.load(path, d_model=4, hidden_dim=3, verbose=1)
+    assert loaded.predict(X_OK) == fitted.predict(X_OK) and loaded.verbose == 1
+    loaded.partial_fit(X_OK, Y_OK)
+
+
+def test_pickle_of_an_older_sktag_keeps_its_parameters_as_the_fitted_ones(fitted):
+    state = fitted.__getstate__()
+    del state["_fitted_shape_params"]  # pickled before sktag kept them
+    tagger = TokenTagger.__new__(TokenTagger)
+    tagger.__setstate__(state)
+    assert tagger.predict(X_OK) == fitted.predict(X_OK)
+    with pytest.raises(ValueError, match="d_model=8, but this tagger was fitted with d_model=4"):
+        tagger.set_params(d_model=8).partial_fit(X_OK, Y_OK)
+
+
+# ----------------------------------------------------------------------
+# Keyword arguments of fit and partial_fit
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "method, kwargs, message",
+    [
+        ("fit", {"foo": 1}, r"^fit\(\) got an unexpected keyword argument 'foo'\. It takes X, y, "
+                            r"sample_weight, validation_data and epochs, initial_epoch, "
+                            r"steps_per_epoch, validation_steps, validation_freq "
+                            r"\(keras.Model.fit's\)\.$"),
+        ("fit", {"epoch": 1}, r"unexpected keyword argument 'epoch'\. .* Did you mean epochs\?$"),
+        ("fit", {"batch_size": 1}, r"^fit\(\) got the keyword argument 'batch_size', a parameter "
+                                   r"of TokenTagger: set it on the estimator, "
+                                   r"TokenTagger\(batch_size=\.\.\.\) or set_params"),
+        ("fit", {"validation_split": 0.5}, "'validation_split', a parameter of TokenTagger"),
+        ("partial_fit", {"foo": 1}, r"^partial_fit\(\) got an unexpected keyword argument 'foo'\. "
+                                    r"It takes X, y, sample_weight and validation_data, "
+                                    r"steps_per_epoch"),
+        ("partial_fit", {"epochs": 2}, r"^partial_fit\(\) got the keyword argument 'epochs', but "
+                                       r"it trains one epoch"),
+    ],
+)
+def test_unknown_fit_keyword_arguments(method, kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        getattr(TokenTagger(d_model=4, epochs=1), method)(X_OK, Y_OK, **kwargs)
+
+
+def test_fit_keyword_arguments_and_routed_fit_parameters():
+    tagger = TokenTagger(d_model=4, epochs=3, batch_size=1, fit__validation_freq=2, random_state=0)
+    tagger.fit(X_OK, Y_OK, steps_per_epoch=1, validation_data=(X_OK, Y_OK))
+    assert len(tagger.history_["loss"]) == 3 and len(tagger.history_["val_loss"]) == 1
+    tagger.fit(X_OK, Y_OK, epochs=1)
+    assert len(tagger.history_["loss"]) == 1
+    tagger.partial_fit(X_OK, Y_OK, validation_data=(X_OK, Y_OK), validation_steps=1)
+    for name, hint in (("fit__epochs", "; set epochs itself, not through fit__"),
+                       ("fit__foo", "")):
+        with pytest.raises(TypeError, match=rf"^TokenTagger got the routed parameter '{name}', "
+                                            r"which keras.Model.fit cannot take from sktag .*; "
+                                            r"fit__ parameters are fit__steps_per_epoch, "
+                                            rf"fit__validation_steps, fit__validation_freq{hint}\.$"):
+            TokenTagger(epochs=1, **{name: 1}).fit(X_OK, Y_OK)
