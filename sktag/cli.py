@@ -161,37 +161,21 @@ def _print_evaluation(tagger, X, y, out=None, source="the file"):
     print(classification_report(y, y_pred, digits=4, zero_division=0), file=out)
 
 
-#: Model options of ``train`` and ``demo``: TokenTagger parameters (and
-#: ``lowercase``, for the vocabulary); those not given keep TokenTagger's
-#: defaults, the tutorial's model, or ``--best``'s values.
-_MODEL_OPTIONS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
-                  "dropout", "epochs", "max_steps", "min_steps", "dtype_policy", "batch_size",
-                  "learning_rate",
-                  "learning_rate_schedule", "word_dropout", "lowercase")
-
-
 def _make_tagger(args, verbose, y=None):
     """A TokenTagger from ``--best`` (:func:`sktag.configurations.for_labels`: the
     entity configuration for entity tags) or the defaults, then the options given."""
     from .configurations import best, for_labels
+    from .parameters import option_values
     from .tagger import TokenTagger
     from .vocabulary import Vocabulary
 
     params = ((for_labels(y) if y is not None else best()) if args.best else {})
-    for name in _MODEL_OPTIONS:
-        if getattr(args, name, None) is not None:
-            params[name] = getattr(args, name)
+    params.update(option_values(args))  # the options given override either
     if args.epochs is not None and args.min_steps is None:
         params.pop("min_steps", None)  # --epochs asks for epochs, also after --best
-    if params.pop("lowercase", False):
+    if args.lowercase:
         params["vocabulary"] = Vocabulary(lowercase=True)
-    return TokenTagger(
-        **params,
-        early_stopping=args.early_stopping,
-        patience=args.patience,
-        verbose=verbose,
-        random_state=args.random_state,
-    )
+    return TokenTagger(**params, verbose=verbose)
 
 
 # ----------------------------------------------------------------------
@@ -446,47 +430,18 @@ def _add_format_options(parser, default_format=None):
 
 
 def _add_model_options(parser):
+    from .configurations import best
+    from .parameters import add_options
+
     group = parser.add_argument_group(
         "model", "Defaults are the tutorial's Embedding + Dense model; --best starts from "
                  "the documented best configuration instead. Options given override either.")
     group.add_argument("--best", action="store_true",
                        help="the best configuration: BiLSTM over lowercased words and "
                             "character features, cosine schedule (slower, more accurate)")
-    group.add_argument("--encoder", choices=("dense", "conv", "bilstm"),
-                       help="context encoder (default: dense)")
-    group.add_argument("--d-model", type=int, help="word embedding size (default: 64)")
-    group.add_argument("--char-dim", type=int,
-                       help="character embedding size, 0 for no character features (default: 0)")
-    group.add_argument("--char-classes", action=argparse.BooleanOptionalAction,
-                       help="with --char-dim > 0, also the case and kind (upper, lower, "
-                            "digit, symbol) of each token's characters (default: on)")
-    group.add_argument("--hidden-dim", type=int,
-                       help="filters or LSTM units of the encoder (default: 128)")
-    group.add_argument("--n-layers", type=int, help="encoder layers (default: 1)")
-    group.add_argument("--dropout", type=float, help="dropout rate (default: 0)")
-    group.add_argument("--word-dropout", type=float,
-                       help="strength of word dropout that trains [UNK] (default: 0.25)")
-    group.add_argument("--lowercase", action="store_true", default=None,
+    group.add_argument("--lowercase", action="store_true",
                        help="lowercase the word vocabulary (characters keep the case)")
-    group.add_argument("--epochs", type=int, help="training epochs (default: 10; --best: 7)")
-    group.add_argument("--max-steps", type=int,
-                       help="train this many batches instead of --epochs, in whole epochs")
-    group.add_argument("--min-steps", type=int,
-                       help="train at least this many batches: more epochs on small data "
-                            "(--best: 300; an explicit --epochs drops it)")
-    group.add_argument("--dtype-policy", choices=("float32", "mixed_bfloat16", "mixed_float16"),
-                       help="Keras dtype policy: mixed_bfloat16 trains faster on CPUs with "
-                            "AVX512-BF16/AMX (default: float32)")
-    group.add_argument("--batch-size", type=int, help="sentences per step (default: 32)")
-    group.add_argument("--learning-rate", type=float, help="Adam learning rate (default: 0.005)")
-    group.add_argument("--learning-rate-schedule", choices=("constant", "cosine"),
-                       help="learning-rate schedule over the epochs (default: constant)")
-    group.add_argument("--early-stopping", action="store_true",
-                       help="stop when dev accuracy stops improving; keep the best epoch")
-    group.add_argument("--patience", type=int, default=5,
-                       help="epochs without improvement before stopping (default: 5)")
-    group.add_argument("--random-state", type=int, default=0,
-                       help="seed for reproducible training (default: 0)")
+    add_options(group, overrides={"--best": best()})
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 

@@ -60,8 +60,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .architecture import ENCODERS
 from .decoding import ENTITY_SCHEMES
+from .parameters import CODE, PARAMETERS, SHAPE, refusal
 
 __all__ = [
     "FORMAT_VERSION",
@@ -739,43 +739,35 @@ _CHAR_VOCABULARY = "sktag.vocabulary.CharVocabulary"
 _VOCABULARY_TEMPLATE = _Estimator(_VOCABULARY, _vocabulary_fields(False), _check_vocabulary)
 _CHAR_TEMPLATE = _Estimator(_CHAR_VOCABULARY, _char_fields(False), _check_chars)
 
-#: Every parameter a model file may hold. The first group decides the shapes
-#: of the weights and must be there; the others take TokenTagger's defaults
-#: when a file predates them. Routed parameters (``optimizer__beta_1``) are
-#: plain values.
-_PARAMS = {
-    "encoder": _required(_Enum(*ENCODERS)),
-    "d_model": _required(_Int(1, 8192)),
-    "char_dim": _required(_Int(0, 1024)),
-    "char_classes": _required(_BOOL),
-    "hidden_dim": _required(_Int(1, 8192)),
-    "n_layers": _required(_Int(1, 64)),
-    "word_dropout": _required(_Float(0)),
-    "dropout": _optional(_Float(0, 1, below=True)),
-    "epochs": _optional(_Int(1, 1 << 31)),
-    "max_steps": _optional(_Either(_NONE, _Int(1, 1 << 62))),
-    "min_steps": _optional(_Either(_NONE, _Int(1, 1 << 62))),
-    "dtype_policy": _optional(_Either(_NONE, _Enum("float32", "mixed_bfloat16", "mixed_float16"))),
-    "batch_size": _optional(_Int(1, 1 << 31)),
-    "learning_rate": _optional(_Float(0)),
-    "learning_rate_schedule": _optional(_Enum("constant", "cosine")),
-    "optimizer": _optional(_Either(_Str(64, r"[A-Za-z_]\w{0,63}"), _KerasOptimizer())),
-    "class_weight": _optional(_Either(_NONE, _Enum("balanced"),
-                                      _Dict(_LABEL, _Float(0), _MAX_CLASSES))),
-    "decoding": _optional(_Enum("auto", "argmax")),
-    "vocabulary": _optional(_Either(_NONE, _VOCABULARY_TEMPLATE)),
-    "tokenizer": _optional(_NONE),
-    "validation_split": _optional(_Float(0, 1, below=True)),
-    "early_stopping": _optional(_BOOL),
-    "patience": _optional(_Int(0, 1 << 31)),
-    "shuffle": _optional(_BOOL),
-    "steps_per_execution": _optional(_Int(1, 1 << 31)),
-    "callbacks": _optional(_NONE),
-    "verbose": _optional(_Either(_Int(0, 3), _Enum("auto"))),
-    "warm_start": _optional(_BOOL),
-    "keep_optimizer": _optional(_BOOL),
-    "random_state": _optional(_Either(_NONE, _SEED)),
-}
+def _param_spec(parameter):
+    """How a parameter's value is written in JSON; its legal values are then
+    the parameter's own constraints (:func:`_check_params`)."""
+    if parameter.file == CODE:
+        return _NONE  # code is never stored: left_out_params describes it
+    special = {
+        "optimizer": _Either(_Str(64, r"[A-Za-z_]\w{0,63}"), _KerasOptimizer()),
+        "class_weight": _Either(_NONE, _Enum("balanced"), _Dict(_LABEL, _Float(0), _MAX_CLASSES)),
+        "vocabulary": _Either(_NONE, _VOCABULARY_TEMPLATE),
+        "random_state": _Either(_NONE, _SEED),
+    }
+    return special.get(parameter.name, _SCALAR)
+
+
+#: Every parameter a model file may hold, from the table of parameters: those
+#: that decide the weights' shapes must be there; the others take
+#: TokenTagger's defaults when a file predates them. Routed parameters
+#: (``optimizer__beta_1``) are plain values.
+_PARAMS = {parameter.name: (_param_spec(parameter), parameter.file == SHAPE)
+           for parameter in PARAMETERS}
+
+
+def _check_params(params):
+    """Every stored parameter satisfies its constraints, as TokenTagger's own check."""
+    for name, value in params.items():
+        message = refusal(name, value) if name in _PARAMS else None
+        if message is not None:
+            raise _Invalid(f"params.{name}", message.rstrip("."))
+
 
 _HEADER_V2 = _Record({
     "format": _required(_Enum(_FORMAT_NAME)),
@@ -919,6 +911,7 @@ def _validate(header):
     ``arrays.bin``: ``(state, manifest, size)``. Raises :class:`_Invalid`."""
     checked = _HEADER_V2(header, "")
     params, fitted = checked["params"], checked["fitted"]
+    _check_params(params)
     overlap = set(params) & set(checked["left_out_params"])
     if overlap:
         raise _Invalid("left_out_params", f"{sorted(overlap)[0]!r} is also in params")

@@ -12,22 +12,16 @@ import dataclasses
 import difflib
 import inspect
 import json
-from numbers import Integral, Real
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
+from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
+from . import parameters
 from ._validation import check_labels, check_sentences
-from .architecture import ENCODERS
 from .decoding import best_path, transitions
 
 __all__ = ["TokenTagger", "load", "open_model"]
@@ -46,16 +40,6 @@ _SHAPE_PARAMS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim",
 #: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
 #: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
 _KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
-
-
-class _Int(Interval):
-    """scikit-learn's ``Interval(Integral, ...)``, without bools: ``d_model=True`` is a typo."""
-
-    def __init__(self, left, right, *, closed):
-        super().__init__(Integral, left, right, closed=closed)
-
-    def is_satisfied_by(self, val):
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 class TokenTagger(BaseEstimator):
@@ -258,38 +242,8 @@ class TokenTagger(BaseEstimator):
     #: What each parameter may be, checked at the start of ``fit``,
     #: ``partial_fit`` and ``initialize`` (scikit-learn's ``_validate_params``);
     #: ``decoding`` also in ``predict``. Routed parameters go to Keras as given.
-    _parameter_constraints: ClassVar[dict] = {
-        "encoder": [StrOptions(set(ENCODERS))],
-        "d_model": [_Int(1, None, closed="left")],
-        "char_dim": [_Int(0, None, closed="left")],
-        "char_classes": ["boolean"],
-        "hidden_dim": [_Int(1, None, closed="left")],
-        "n_layers": [_Int(1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "epochs": [_Int(1, None, closed="left")],
-        "max_steps": [None, _Int(1, None, closed="left")],
-        "min_steps": [None, _Int(1, None, closed="left")],
-        "dtype_policy": [None, StrOptions({"float32", "mixed_bfloat16", "mixed_float16"})],
-        "batch_size": [_Int(1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, np.inf, closed="left")],
-        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
-        "optimizer": [str, type, HasMethods(["apply_gradients", "get_config"])],
-        "word_dropout": [Interval(Real, 0, np.inf, closed="left")],
-        "class_weight": [None, StrOptions({"balanced"}), dict],
-        "decoding": [StrOptions({"auto", "argmax"})],
-        "vocabulary": [None, HasMethods(["fit", "encode"])],
-        "tokenizer": [None, callable],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [_Int(0, None, closed="left")],
-        "shuffle": ["boolean"],
-        "steps_per_execution": [_Int(1, None, closed="left")],
-        "callbacks": [None, list, tuple, dict],
-        "verbose": ["verbose", StrOptions({"auto"})],
-        "warm_start": ["boolean"],
-        "keep_optimizer": ["boolean"],
-        "random_state": ["random_state"],
-    }
+    #: From the one table of parameters (:mod:`sktag.parameters`).
+    _parameter_constraints: ClassVar[dict] = parameters.constraints()
 
     def __init__(
         self,

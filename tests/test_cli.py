@@ -130,7 +130,7 @@ def test_user_errors_give_one_line_and_exit_code(corpus, tmp_path, capsys):
         (["train", "data.txt", "-o", "m.joblib"], "cannot tell the format"),
         (["train", "data.conllu"], "the following arguments are required: -o/--output"),
         (["frobnicate"], "invalid choice"),
-        (["train", "x.conllu", "-o", "m", "--epochs", "many"], "invalid int value"),
+        (["train", "x.conllu", "-o", "m", "--epochs", "many"], "expected an int, got 'many'"),
     ],
 )
 def test_usage_errors_exit_2(argv, message, capsys):
