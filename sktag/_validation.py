@@ -34,7 +34,12 @@ _LABEL_SEQUENCES = "a list of label sequences, one list of labels per sentence"
 
 
 def _unordered(value):
-    """Why ``value`` cannot be a sequence (a set or a mapping), or None."""
+    """Why ``value`` cannot be a sequence (a set or a mapping), or None.
+
+    A dict's keys, a set's elements come in an order that means nothing (a
+    set's changes between runs), so sentences, tokens or labels in one would
+    be tagged or matched in the wrong order without an error.
+    """
     if isinstance(value, Mapping):
         return f"a {type(value).__name__}, whose iteration gives only its keys"
     if isinstance(value, Set):
@@ -138,7 +143,7 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
             raise TypeError(
                 f"{name}: sentence {i} is bytes; decode it to str first."
             )
-        elif _unordered(sentence) is not None:
+        elif not isinstance(sentence, (list, tuple)) and _unordered(sentence) is not None:
             raise TypeError(
                 f"{name}: sentence {i} is {_unordered(sentence)}; give its tokens as a list, "
                 "in order (or a str)."
@@ -246,7 +251,7 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
                 f"{name}: labels of sentence {i} are {_describe(seq)}; expected a "
                 "list with one label per token."
             )
-        if _unordered(seq) is not None:
+        if not isinstance(seq, (list, tuple)) and _unordered(seq) is not None:
             raise TypeError(
                 f"{name}: labels of sentence {i} are {_unordered(seq)}; give them as a list, "
                 "one label per token in order."

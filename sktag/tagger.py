@@ -129,7 +129,8 @@ class TokenTagger(BaseEstimator):
         ``"balanced"`` for ``n_tokens / (n_classes * count(label))``. Useful
         for entity tagging, where ``"O"`` dominates. The training ``loss``
         and ``accuracy`` in ``history_`` are then weighted too; the
-        ``val_`` figures are not.
+        ``val_`` figures are not. Weights must be finite numbers >= 0 that
+        float32 holds (0 leaves a label out of the loss), not all 0.
     decoding : {"auto", "argmax"}, default="auto"
         How :meth:`predict` turns probabilities into labels. ``"argmax"``
         takes each token's most probable label. ``"auto"`` does the same
@@ -401,7 +402,9 @@ class TokenTagger(BaseEstimator):
         y : list of list of (str or int)
             One label per token, all str or all int.
         sample_weight : array-like of shape (n_sentences,), default=None
-            Weight of each sentence, applied to each of its tokens.
+            Weight of each sentence, applied to each of its tokens: finite
+            numbers >= 0 that float32 holds, not all 0 (only their ratios
+            matter). See :func:`sktag._validation.check_sentence_weights`.
         validation_data : tuple, default=None
             ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``,
             scored after each epoch (``val_loss``, ``val_accuracy``); takes
