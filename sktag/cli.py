@@ -257,7 +257,8 @@ def cmd_predict(args):
         lines = read_text(source, encoding=args.encoding)
         # One result per line, blank ones included; whitespace-split tokens if asked.
         X = [line.split() for line in lines] if args.whitespace_tokens else lines
-        results = tagger.annotate(X, split_sentences=args.split_sentences)
+        # No line at all (an empty file) writes nothing, as blank lines do.
+        results = tagger.annotate(X, split_sentences=args.split_sentences) if X else []
         with contextlib.nullcontext(sys.stdout) if to_stdout else open(
             args.output, "w", encoding="utf-8"
         ) as out:

@@ -52,8 +52,8 @@ from ._validation import _describe, _label_kind, check_labels, check_sentences
 
 __all__ = [
     "CONLLU_COLUMNS",
-    "DataFormatError",
     "MAX_LINE_CHARS",
+    "DataFormatError",
     "fill_conllu",
     "iter_conllu",
     "iter_iob",
@@ -285,6 +285,12 @@ def _check_tokens(X: Any, container: str = "the file format") -> list[list[str]]
                 "before writing."
             )
     return sentences
+
+
+def _no_sentences(X: Any, y: Any) -> bool:
+    """True when X and y are both empty sequences: a writer writes an empty file."""
+    return all(hasattr(v, "__len__") and not isinstance(v, (str, bytes)) and len(v) == 0
+               for v in (X, y))
 
 
 def _check_pairs(X: Any, y: Any, container: str = "the file format") -> tuple[list, list]:
@@ -562,7 +568,7 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
         line endings, gzip-compressed if it ends in ``.gz``); a file object
         is written to and left open.
     X : list of list of str
-        Tokens, one list per sentence.
+        Tokens, one list per sentence; none (with an empty y) writes an empty file.
     y : list of list of (str or int)
         Labels, one list per sentence, one label per token; int labels are
         written with ``str()``.
@@ -592,7 +598,7 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     ['2', 'there', '_', 'ADV', '_', '_', '_', '_', '_', '_']
     """
     col = _label_column(tag, writing=True)
-    X, y = _check_pairs(X, y)
+    X, y = ([], []) if _no_sentences(X, y) else _check_pairs(X, y)
     # Validate everything before opening the target so a bad input leaves no partial file.
     rows = []
     for i, (tokens, labels) in enumerate(zip(X, y)):
@@ -665,7 +671,10 @@ def fill_conllu(
                   for block in _conllu_blocks(name, lines)]
     sentences = [block for block in blocks if any(is_word for *_, is_word in block)]
     lengths = [sum(is_word for *_, is_word in block) for block in sentences]
-    labels = check_labels(y, lengths, x_name=name)
+    if not lengths and hasattr(y, "__len__") and len(y) == 0:
+        labels = []  # no sentence (comments only, or nothing): nothing to fill
+    else:
+        labels = check_labels(y, lengths, x_name=name)
     out, sentence = [], 0
     for block in blocks:
         rows = [line for line, *_ in block]
@@ -934,7 +943,7 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
         line endings, gzip-compressed if it ends in ``.gz``); a file object
         is written to and left open.
     X : list of list of str
-        Tokens, one list per sentence.
+        Tokens, one list per sentence; none (with an empty y) writes an empty file.
     y : list of list of (str or int)
         Tags, one list per sentence, one tag per token; int tags are written
         with ``str()``.
@@ -964,7 +973,7 @@ def write_iob(path_or_file: Any, X: Sequence, y: Sequence, sep: str = "\t") -> N
     """
     if not isinstance(sep, str) or sep == "" or "\n" in sep or "\r" in sep:
         raise ValueError(f"sep must be a non-empty str without newlines, got {sep!r}")
-    X, y = _check_pairs(X, y)
+    X, y = ([], []) if _no_sentences(X, y) else _check_pairs(X, y)
     forbidden = "".join(dict.fromkeys("\t\n\r" + sep))
     # A whitespace separator other than tab is read back by splitting on any
     # whitespace, so tokens and tags must not contain any.

@@ -227,7 +227,7 @@ def test_train_a_context_model_from_the_command_line(corpus, tmp_path):
 # --tag is checked by argparse; evaluate warns on labels foreign to the model;
 # damaged gzip input is one line of error
 
-UNTAGGED = "\n".join([
+UNTAGGED_LINES = (
     "# newdoc id = d1",
     "# sent_id = 1",
     "# text = 나는 학생 입니다",
@@ -240,7 +240,8 @@ UNTAGGED = "\n".join([
     "# sent_id = 2",
     "1\t수학\t수학\tNOUN\tncn\t_\t0\troot\t_\t_",
     "",
-])
+)
+UNTAGGED = "\n".join(UNTAGGED_LINES)
 
 
 def test_predict_conllu_fills_one_column_and_keeps_the_rest(trained, tmp_path, capsys):
@@ -351,3 +352,13 @@ def test_predict_tsv_reads_back_tokens_that_start_with_hash(trained, tmp_path, c
                  "--trust-pickle"]) == 0
     assert read_iob(out)[0] == [["#Brexit", "나는", "학생"], ["#", "수학"]]
     capsys.readouterr()
+
+
+def test_predict_an_empty_text_file_writes_nothing_as_blank_lines_do(trained, tmp_path):
+    _, model = trained
+    for name, content in (("empty.txt", b""), ("blank.txt", b"\n\n\n")):
+        (tmp_path / name).write_bytes(content)
+        out = tmp_path / f"{name}.tsv"
+        assert main(["predict", str(model), str(tmp_path / name), "-o", str(out),
+                     "--trust-pickle"]) == 0
+        assert out.read_text(encoding="utf-8") == ""

@@ -584,11 +584,11 @@ def test_a_line_longer_than_the_cap_is_refused_before_it_is_read_whole(tmp_path)
 
 @pytest.mark.parametrize("lines, line, message", [
     ([row(1, "a", "a", "X"), row(1, "b", "b", "X")], 2,
-     "word ID 1 after word 1: the word IDs of a sentence count 1, 2, 3, ...; a blank line "
-     "is missing before this line, which begins a new sentence?"),
+     ("word ID 1 after word 1: the word IDs of a sentence count 1, 2, 3, ...; a blank line "
+      "is missing before this line, which begins a new sentence?")),
     ([row(1, "a", "a", "X"), row(2, "b", "b", "X"), row(2, "c", "c", "X")], 3,
-     "word ID 2 after word 2: the word IDs of a sentence count 1, 2, 3, ...; ID 2 is "
-     "already taken?"),
+     ("word ID 2 after word 2: the word IDs of a sentence count 1, 2, 3, ...; ID 2 is "
+      "already taken?")),
     ([row(1, "a", "a", "X"), row(3, "b", "b", "X")], 2,
      "expected word ID 2, found '3': the word IDs of a sentence count 1, 2, 3, ..."),
     (["# c", row(2, "a", "a", "X")], 2,
@@ -654,3 +654,24 @@ def test_fill_conllu_checks_the_labels_before_writing(tmp_path):
     with pytest.raises(ValueError, match="cannot write labels into the FORM column"):
         fill_conllu(source, out, UPOS, tag="form")
     assert not out.exists()
+
+
+def test_fill_conllu_of_a_file_without_sentences(tmp_path):
+    from sktag.io import fill_conllu
+
+    out = io.StringIO()
+    fill_conllu(["# only a comment", ""], out, [])
+    assert out.getvalue() == "# only a comment\n\n"
+    fill_conllu([], out, [])
+    with pytest.raises(ValueError, match="<stream> has 0 sentences but y has 1"):
+        fill_conllu([], out, [["X"]])
+
+
+@pytest.mark.parametrize("writer", [write_conllu, write_iob])
+def test_writers_write_no_sentence_as_an_empty_file(tmp_path, writer):
+    path = tmp_path / "empty.txt"
+    writer(path, [], [])
+    assert path.read_bytes() == b""
+    assert (read_conllu if writer is write_conllu else read_iob)(path) == ([], [])
+    with pytest.raises(ValueError, match="X is empty"):
+        writer(path, [], [["X"]])
