@@ -345,7 +345,7 @@ def _weights_array(sample_weight, n_sentences, name):
                 continue
             raise ValueError(
                 f"{name}[{i}] is {_describe(value)}, not a number: sktag weighs whole "
-                f"sentences, one number per sentence (each of its tokens gets it), shape "
+                f"sentences, one weight per sentence (each of its tokens gets it), shape "
                 f"({n_sentences},). To weigh tokens by their label, use class_weight."
             )
         weights = np.array([float(value) for value in values])
