@@ -32,11 +32,10 @@ ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
 #: The parameters that decide the shapes of the model's weights (those that
-#: :func:`sktag.onnx_graphs.expected_weight_shapes` reads). A fitted tagger
-#: keeps their fitted values: its weights follow them, whatever ``set_params``
-#: changes later, until ``fit`` trains a new model.
-_SHAPE_PARAMS = ("encoder", "d_model", "char_dim", "char_classes", "hidden_dim", "n_layers",
-                 "word_dropout")
+#: :func:`sktag.onnx_graphs.expected_weight_shapes` reads; :data:`sktag.parameters.SHAPE`
+#: in the table). A fitted tagger keeps their fitted values: its weights follow
+#: them, whatever ``set_params`` changes later, until ``fit`` trains a new model.
+_SHAPE_PARAMS = tuple(p.name for p in parameters.PARAMETERS if p.file == parameters.SHAPE)
 #: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
 #: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
 _KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
