@@ -102,6 +102,6 @@ def for_labels(y):
     -------
     params : dict
     """
-    from .decoding import detect_scheme
+    from .schemes import detect_scheme
 
     return entities() if detect_scheme(y) is not None else best()

@@ -28,11 +28,28 @@ is the scheme's own reading; the scheme decides which sequences are valid.
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
+# The scheme rules, defined in sktag.schemes; these names stay importable from
+# here, where sktag 0.1 documented them.
+from .schemes import (
+    CONTINUING,
+    ENTITY_SCHEMES,
+    OPENING,
+    as_key,
+    cached_transitions,
+    canonical_scheme,
+    detect_scheme,
+    is_iob2_tagging,
+    label_parts,
+    transitions,
+)
+
 __all__ = [
     "ENTITY_SCHEMES",
+    "Lattice",
     "best_iob2_path",
     "best_path",
     "canonical_scheme",
@@ -45,273 +62,6 @@ __all__ = [
 ]
 
 _EPSILON = 1e-12  # log(0) guard: a zero probability is "very unlikely", not impossible
-
-#: The entity prefixes each scheme uses besides "O"; names as in sktag.metrics.SCHEMES.
-_PREFIXES = {"IOB1": "BI", "IOB2": "BI", "IOBES": "BIES", "BILOU": "BILU"}
-_ALIASES = {"BIOES": "IOBES"}
-#: The entity schemes sktag decodes, by the names :func:`detect_scheme` gives.
-ENTITY_SCHEMES = tuple(_PREFIXES)
-_SINGLE = {"IOB1": "I", "IOB2": "B", "IOBES": "S", "BILOU": "U"}  # a one-token entity
-_OPENING = ("B", "I")  # labels after which the entity may go on
-_CONTINUING = ("I", "E", "L")  # labels that go on with an open entity of their type
-
-
-def _parts(label):
-    """``(prefix, type)`` of an entity label, ``("O", None)``, or None for other labels."""
-    if not isinstance(label, str):
-        return None
-    if label == "O":
-        return "O", None
-    if len(label) > 2 and label[0] in "BIESLU" and label[1] == "-":
-        return label[0], label[2:]
-    return None
-
-
-def _iob2_parts(label):
-    """``("B", type)``, ``("I", type)``, ``("O", None)``, or None if not IOB2."""
-    parts = _parts(label)
-    return parts if parts is not None and parts[0] in "BIO" else None
-
-
-def canonical_scheme(scheme):
-    """The name :func:`detect_scheme` gives an entity scheme (``"iob2"`` -> ``"IOB2"``).
-
-    Raises
-    ------
-    ValueError
-        ``scheme`` is not one of :data:`ENTITY_SCHEMES` (or ``"BIOES"``).
-    """
-    name = scheme.upper() if isinstance(scheme, str) else scheme
-    name = _ALIASES.get(name, name)
-    if name in _PREFIXES:
-        return name
-    hint = ""
-    if scheme is None:
-        hint = (" The labels are not an entity tagging (see sktag.decoding.detect_scheme): "
-                "entities need labels such as 'B-PER', 'I-PER' and 'O'.")
-    raise ValueError(
-        f"scheme must be one of {sorted(_PREFIXES)} ('BIOES' is accepted for 'IOBES'), "
-        f"got {scheme!r}.{hint}"
-    )
-
-
-def is_iob2_tagging(y):
-    """Whether label sequences are a valid IOB2 entity tagging.
-
-    True when every label is ``"O"``, ``"B-<type>"`` or ``"I-<type>"``, at
-    least one ``B-`` label occurs, and every ``I-<type>`` continues a
-    ``B-<type>`` or ``I-<type>`` of the same type. IOB1 data (where ``I-``
-    may begin an entity) and POS tags give False.
-
-    Parameters
-    ----------
-    y : list of list of labels
-        Label sequences, one per sentence.
-
-    Returns
-    -------
-    bool
-
-    See Also
-    --------
-    detect_scheme : Which entity scheme, if any, labels are in.
-
-    Examples
-    --------
-    >>> is_iob2_tagging([["B-PER", "I-PER", "O"], ["O", "B-LOC"]])
-    True
-    >>> is_iob2_tagging([["O", "I-PER"]])
-    False
-    >>> is_iob2_tagging([["NOUN", "VERB"]])
-    False
-    """
-    begins = False
-    for seq in y:
-        previous = ("O", None)
-        for label in seq:
-            parts = _iob2_parts(label)
-            if parts is None:
-                return False
-            if parts[0] == "I" and (previous[0] == "O" or previous[1] != parts[1]):
-                return False
-            begins = begins or parts[0] == "B"
-            previous = parts
-    return begins
-
-
-def detect_scheme(y):
-    """The entity tagging scheme of label sequences, or None if they are not one.
-
-    The scheme is read from the label prefixes (``<prefix>-<type>``, plus
-    ``"O"``), in this order:
-
-    1. Any other label (``"NOUN"``, ``"B"``, an int), or no entity label at
-       all (every label ``"O"``): None.
-    2. Only ``B-`` and ``I-``: ``"IOB2"`` if every ``I-<type>`` continues a
-       ``B-<type>`` or ``I-<type>`` (every entity begins with ``B-``; so data
-       with only ``B-`` labels is IOB2), else ``"IOB1"`` (some ``I-`` begins
-       an entity; ``B-`` then only separates adjacent entities of one type).
-    3. ``E-`` or ``S-`` among them: ``"IOBES"`` (seqeval's name for BIOES).
-    4. ``L-`` or ``U-`` among them: ``"BILOU"``.
-    5. Both ``E-``/``S-`` and ``L-``/``U-``: None.
-
-    Only the IOB1/IOB2 choice looks at the order of the labels: IOBES and
-    BILOU are told by their prefixes alone, so a few malformed entities in the
-    data (a ``B-`` never closed by ``E-``) do not change the scheme. Decoding
-    keeps to the scheme's valid sequences all the same (:func:`transitions`).
-
-    Parameters
-    ----------
-    y : list of list of labels
-        Label sequences, one per sentence.
-
-    Returns
-    -------
-    {"IOB1", "IOB2", "IOBES", "BILOU"} or None
-        Names as in :data:`sktag.metrics.SCHEMES`, so the result can be
-        passed as ``scheme=`` to the entity scores there.
-
-    Examples
-    --------
-    >>> detect_scheme([["B-PER", "I-PER", "O"], ["B-LOC"]])
-    'IOB2'
-    >>> detect_scheme([["I-PER", "I-PER", "B-PER", "O"]])
-    'IOB1'
-    >>> detect_scheme([["B-PER", "E-PER", "S-LOC"]])
-    'IOBES'
-    >>> detect_scheme([["U-PER", "O", "B-LOC", "L-LOC"]])
-    'BILOU'
-    >>> print(detect_scheme([["NOUN", "VERB"]]), detect_scheme([["O", "O"]]))
-    None None
-    """
-    prefixes = set()
-    for seq in y:
-        for label in seq:
-            parts = _parts(label)
-            if parts is None:
-                return None
-            prefixes.add(parts[0])
-    prefixes.discard("O")
-    if not prefixes:
-        return None
-    if prefixes <= set("BI"):
-        return "IOB2" if is_iob2_tagging(y) else "IOB1"
-    ends, units = bool(prefixes & set("ES")), bool(prefixes & set("LU"))
-    if ends and units:
-        return None
-    return "IOBES" if ends else "BILOU"
-
-
-def transitions(classes, scheme):
-    """Which label may follow which, begin and end a sentence, in an entity scheme.
-
-    IOB2: ``I-<type>`` only after ``B-<type>`` or ``I-<type>``. IOB1:
-    ``B-<type>`` only after ``B-<type>`` or ``I-<type>`` (it separates two
-    adjacent entities of one type). IOBES (BILOU): ``I-`` and ``E-`` (``L-``)
-    only after ``B-`` or ``I-`` of their type, and after ``B-`` or ``I-``
-    nothing else; so a sentence cannot begin with ``I-`` or ``E-`` (``L-``)
-    nor end with ``B-`` or ``I-``. In IOB1 and IOB2 every label may end one.
-    A label that no valid sentence can hold with these classes (IOBES
-    ``B-PER`` without ``E-PER``) is forbidden everywhere.
-
-    Parameters
-    ----------
-    classes : sequence of str
-        The labels, e.g. a tagger's ``classes_``; each ``"O"`` or
-        ``"<prefix>-<type>"`` with a prefix of the scheme.
-    scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}
-        As :func:`detect_scheme` names it (any case; ``"BIOES"`` is IOBES).
-
-    Returns
-    -------
-    allowed : ndarray of bool of shape (n_classes, n_classes)
-        ``allowed[i, j]``: label ``j`` may follow label ``i``.
-    start : ndarray of bool of shape (n_classes,)
-        Labels a sentence may begin with.
-    end : ndarray of bool of shape (n_classes,)
-        Labels a sentence may end with.
-
-    Raises
-    ------
-    ValueError
-        The scheme is unknown, a label is not of the scheme, or the labels
-        admit no valid sentence of some lengths (no ``"O"`` and no one-token
-        entity label).
-
-    Examples
-    --------
-    >>> allowed, start, end = transitions(["B-PER", "E-PER", "O"], "IOBES")
-    >>> allowed.astype(int)
-    array([[0, 1, 0],
-           [1, 0, 1],
-           [1, 0, 1]])
-    >>> start.tolist(), end.tolist()
-    ([True, False, True], [False, True, True])
-    """
-    allowed, start, end = _cached_transitions(_as_key(classes), canonical_scheme(scheme))
-    return allowed.copy(), start.copy(), end.copy()
-
-
-def _as_key(classes):
-    """``classes`` as a hashable tuple."""
-    return tuple(classes.tolist() if isinstance(classes, np.ndarray) else classes)
-
-
-@functools.lru_cache(maxsize=16)
-def _cached_transitions(classes, scheme):
-    """:func:`transitions` for a tuple of classes and a checked scheme, read-only."""
-    parts = [_parts(label) for label in classes]
-    prefixes = _PREFIXES[scheme]
-    bad = [label for label, p in zip(classes, parts) if p is None or p[0] not in "O" + prefixes]
-    if bad:
-        kinds = ", ".join(f"'{x}-<type>'" for x in prefixes[:-1])
-        raise ValueError(
-            f"Labels {bad[:5]} are not {scheme} ('O', {kinds} or '{prefixes[-1]}-<type>')."
-        )
-    prefix = np.array([p[0] for p in parts])
-    types = np.array([p[1] for p in parts], dtype=object)
-    same_type = (types[:, None] == types[None, :]) & (prefix != "O")[:, None]
-    opening = np.isin(prefix, _OPENING)
-    follows = opening[:, None] & same_type  # [i, j]: j goes on with the entity i left open
-    if scheme in ("IOB1", "IOB2"):
-        needs = prefix == ("I" if scheme == "IOB2" else "B")
-        allowed = np.where(needs[None, :], follows, True)
-        start, end = ~needs, np.ones(len(classes), dtype=bool)
-    else:
-        inside = np.isin(prefix, _CONTINUING)
-        allowed = np.where(inside[None, :], follows, ~opening[:, None])
-        start, end = ~inside, ~opening
-    useful = _on_some_path(allowed, start, end)
-    allowed &= useful[:, None] & useful[None, :]
-    start &= useful
-    end &= useful
-    if not (start & end & np.diagonal(allowed)).any():
-        raise ValueError(
-            f"Labels {list(classes)[:10]} admit no valid {scheme} sentence of some "
-            f"lengths; the classes need 'O' or a one-token entity label "
-            f"('{_SINGLE[scheme]}-<type>')."
-        )
-    for array in (allowed, start, end):
-        array.flags.writeable = False
-    return allowed, start, end
-
-
-def _on_some_path(allowed, start, end):
-    """Labels that some valid sentence (of some length) holds."""
-    moves = allowed.astype(np.intp)
-    reached, ending = start.copy(), end.copy()
-    while True:
-        more = reached | ((reached @ moves) > 0)
-        if (more == reached).all():
-            break
-        reached = more
-    while True:
-        more = ending | ((moves @ ending) > 0)
-        if (more == ending).all():
-            break
-        ending = more
-    return reached & ending
-
 
 def iob2_transitions(classes):
     """Which label may follow which, and which may begin a sentence, in IOB2.
@@ -609,33 +359,215 @@ def token_marginals(probabilities, allowed, start, end=None):
     return _forward_backward(*_lattice(probabilities, allowed, start, end))[3]
 
 
-@functools.lru_cache(maxsize=64)
-def _span_moves(classes, scheme, entity_type):
-    """For one entity type: its class indices and the 0/1 steps of an entity.
+# ----------------------------------------------------------------------
+# lattices: the label lattice of a scheme, and the lattice of its readings
+# ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _States:
+    """A lattice's states: what each is and which may follow which (read-only arrays)."""
 
-    ``begin[i, j]``: class ``index[j]`` may follow class ``i`` (any) and
-    begins an entity there; ``inside[i, j]``: ``index[j]`` may follow
-    ``index[i]`` and goes on with its entity; ``leave[i, j]``: class ``j``
-    (any) may follow ``index[i]`` and does not go on with its entity.
-    ``classes`` is a tuple and ``scheme`` checked, as for _cached_transitions.
-    """
-    allowed = _cached_transitions(classes, scheme)[0]
-    parts = [_parts(label) for label in classes]
-    index = np.array([k for k, p in enumerate(parts) if p is not None and p[1] == entity_type],
-                     dtype=np.intp)
-    is_type = np.zeros(len(classes), dtype=bool)
-    is_type[index] = True
-    prefix = np.array([p[0] if p is not None else "" for p in parts])
-    opening = is_type & np.isin(prefix, _OPENING)
-    continuing = is_type & np.isin(prefix, _CONTINUING)
-    goes_on = opening[:, None] & continuing[None, :]
-    begin = (allowed & ~goes_on)[:, index]
-    inside = (allowed & goes_on)[np.ix_(index, index)]
-    leave = (allowed & ~goes_on)[index, :]
-    out = index, begin.astype(np.float64), inside.astype(np.float64), leave.astype(np.float64)
-    for array in out:
+    output: np.ndarray  # (n_states,) the class a state predicts
+    gather: np.ndarray  # (n_classes, n_states) 0/1: the classes whose probabilities a state sums
+    allowed: np.ndarray  # (n_states, n_states) bool
+    start: np.ndarray
+    end: np.ndarray
+    types: np.ndarray  # (n_states,) object: entity type, None for O
+    opening: np.ndarray  # bool: the entity may go on after this state
+    continuing: np.ndarray  # bool: this state goes on with an open entity of its type
+
+
+def _frozen(**arrays):
+    for array in arrays.values():
         array.flags.writeable = False
-    return out
+    return _States(**arrays)
+
+
+@functools.lru_cache(maxsize=16)
+def _label_states(classes, scheme):
+    """The label lattice: one state per class, the scheme's transitions."""
+    allowed, start, end = cached_transitions(classes, scheme)
+    parts = [label_parts(label) for label in classes]
+    prefix = np.array([p[0] for p in parts])
+    n = len(classes)
+    return _frozen(output=np.arange(n), gather=np.eye(n), allowed=allowed, start=start,
+                   end=end, types=np.array([p[1] for p in parts], dtype=object),
+                   opening=np.isin(prefix, OPENING), continuing=np.isin(prefix, CONTINUING))
+
+
+@functools.lru_cache(maxsize=16)
+def _reading_states(classes, scheme):
+    """The lattice of the readings of B/I labels (IOB1, IOB2): see :class:`Lattice`."""
+    parts = [label_parts(label) for label in classes]
+    bad = [label for label, p in zip(classes, parts) if p is None or p[0] not in "OBI"]
+    if bad:
+        raise ValueError(f"Labels {bad[:5]} are not {scheme} ('O', 'B-<type>' or 'I-<type>').")
+    index = {(p[0], p[1]): k for k, p in enumerate(parts)}
+    states = []  # (output, gathered classes, type, kind): kind "o", "start", "go on", "next"
+    if ("O", None) in index:
+        states.append((index["O", None], (index["O", None],), None, "o"))
+    for entity_type in dict.fromkeys(p[1] for p in parts if p[1] is not None):
+        b, i = index.get(("B", entity_type)), index.get(("I", entity_type))
+        preferred = b if scheme == "IOB2" else i
+        states.append((preferred if preferred is not None else (b if i is None else i),
+                       tuple(k for k in (b, i) if k is not None), entity_type, "start"))
+        if i is not None:
+            states.append((i, (i,), entity_type, "go on"))
+        if b is not None:
+            states.append((b, (b,), entity_type, "next"))
+    n = len(states)
+    types = np.array([state[2] for state in states], dtype=object)
+    kinds = np.array([state[3] for state in states])
+    gather = np.zeros((len(classes), n))
+    for k, (_, sources, _, _) in enumerate(states):
+        gather[list(sources), k] = 1.0
+    entity = kinds != "o"
+    same = (types[:, None] == types[None, :]) & entity[:, None]
+    allowed = np.where(np.isin(kinds, ("go on", "next"))[None, :], same, ~same)
+    return _frozen(output=np.array([state[0] for state in states], dtype=np.intp),
+                   gather=gather, allowed=allowed, start=np.isin(kinds, ("o", "start")),
+                   end=np.ones(n, dtype=bool), types=types, opening=entity,
+                   continuing=kinds == "go on")
+
+
+class Lattice:
+    """How per-token probabilities decode in an entity scheme: the best path, marginals, spans.
+
+    With ``reading=False`` the states are the labels and the steps those the
+    scheme allows (:func:`transitions`): the distribution
+    :math:`P(y) \\propto \\prod_t p_t(y_t)` over the valid sequences.
+
+    With ``reading=True`` (what :class:`~sktag.TokenTagger` decodes with),
+    IOB1 and IOB2 labels are decoded by what they *read as*, the way
+    seqeval's default mode and conlleval read them: an ``I-X`` that no
+    ``X`` precedes begins an entity just as ``B-X`` does. The states are the
+    readings of a token, per type X: an entity of X begins (the model's
+    ``B-X`` and ``I-X`` probabilities added), it goes on (``I-X``), or a new
+    one begins right after another X (``B-X``); and ``O``. Every label
+    sequence reads as exactly one path of states, so the distribution over
+    paths is the model's own, unrestricted, summed over the sequences that
+    read alike: decoding never throws away the mass of an entity the model
+    began with the other prefix, and the path is the most probable
+    *reading*, written in valid labels of the scheme (``B-X`` begins in
+    IOB2, ``I-X`` in IOB1). IOBES and BILOU are decoded on their label
+    lattice either way.
+
+    Parameters
+    ----------
+    classes : sequence of str
+        The labels of the probabilities' columns, e.g. a tagger's ``classes_``.
+    scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}
+        The labels' entity scheme.
+    reading : bool, default=True
+        Decode the readings of B/I labels (see above) or the label lattice.
+
+    Raises
+    ------
+    ValueError
+        The scheme is unknown or a class is not of it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> classes = ["B-PER", "I-PER", "O"]
+    >>> p = np.array([[0.1, 0.1, 0.8],     # O
+    ...               [0.2, 0.5, 0.3],     # an entity begins: B-PER or I-PER, 0.7
+    ...               [0.1, 0.5, 0.4]])    # it goes on
+    >>> [classes[k] for k in Lattice(classes, "IOB2").best_path(p)]
+    ['O', 'B-PER', 'I-PER']
+    >>> [classes[k] for k in best_path(p, *transitions(classes, "IOB2"))]  # labels only
+    ['O', 'O', 'O']
+    """
+
+    def __init__(self, classes, scheme, *, reading=True):
+        key, scheme = as_key(classes), canonical_scheme(scheme)
+        self.classes, self.scheme = key, scheme
+        self._states = (_reading_states if reading and scheme in ("IOB1", "IOB2")
+                        else _label_states)(key, scheme)
+
+    def potentials(self, probabilities):
+        """One sentence's state potentials: the floored class probabilities summed
+        per state, each token's row scaled to a maximum of 1 (which changes no
+        path and no marginal)."""
+        floored = np.maximum(_checked_probabilities(probabilities, len(self.classes)), _EPSILON)
+        potentials = floored @ self._states.gather
+        if len(potentials):
+            potentials /= potentials.max(axis=1, keepdims=True)
+        return potentials
+
+    def best_path(self, probabilities):
+        """The most probable path of one sentence, as the class index of each token."""
+        states = self._states
+        path = best_path(self.potentials(probabilities), states.allowed, states.start, states.end)
+        return states.output[path]
+
+    def token_marginals(self, probabilities):
+        """``(n_tokens, n_classes)``: the probability that each token is given each class."""
+        states = self._states
+        marginals = _forward_backward(self.potentials(probabilities), states.allowed,
+                                      states.start, states.end)[3]
+        return self._by_class(marginals)
+
+    def _by_class(self, state_marginals):
+        out = np.zeros((len(state_marginals), len(self.classes)))
+        np.add.at(out.T, self._states.output, state_marginals.T)
+        return out
+
+    def span_marginals(self, probabilities, spans, *, return_token_marginals=False):
+        """The probability of each exact entity ``(type, token_start, token_end)``.
+
+        See :func:`span_marginals`; here over this lattice's distribution.
+        """
+        states = self._states
+        potentials = self.potentials(probabilities)
+        n_tokens = len(potentials)
+        by_type = {}
+        spans = list(spans)
+        for s, (entity_type, token_start, token_end) in enumerate(spans):
+            if not 0 <= token_start < token_end <= n_tokens:
+                raise ValueError(
+                    f"Span ({entity_type!r}, {token_start}, {token_end}) is not inside the "
+                    f"sentence of {n_tokens} tokens: need 0 <= token_start < token_end <= "
+                    f"{n_tokens} (token_end exclusive)."
+                )
+            by_type.setdefault(entity_type, []).append(s)
+        known = sorted({t for t in states.types if t is not None})
+        for entity_type in by_type:
+            if entity_type not in known:
+                raise ValueError(f"Span type {entity_type!r} has no label among the classes; "
+                                 f"known types: {known}.")
+        alpha, beta, scale, marginals = _forward_backward(potentials, states.allowed,
+                                                          states.start, states.end)
+        out = np.zeros(len(spans))
+        bounds = np.array([span[1:] for span in spans], dtype=np.intp).reshape(len(spans), 2)
+        for entity_type, members in by_type.items():
+            index, begin, inside, leave = _span_moves(states, entity_type)
+            members = np.array(members)
+            first, stop = bounds[members, 0], bounds[members, 1]
+            order = np.argsort(first - stop, kind="stable")  # longest first: a prefix goes on
+            members, first, stop = members[order], first[order], stop[order]
+            out[members] = _score_spans(first, stop, index, begin, inside, leave,
+                                        potentials, alpha, beta, scale, states.start)
+        out = np.clip(np.where(np.isfinite(out), out, 0.0), 0.0, 1.0)
+        if return_token_marginals:
+            return out, self._by_class(marginals)
+        return out
+
+
+def _span_moves(states, entity_type):
+    """For one entity type: its states and the 0/1 steps of an entity.
+
+    ``begin[i, j]``: state ``index[j]`` may follow state ``i`` (any) and
+    begins an entity there; ``inside[i, j]``: ``index[j]`` may follow
+    ``index[i]`` and goes on with its entity; ``leave[i, j]``: state ``j``
+    (any) may follow ``index[i]`` and does not go on with its entity.
+    """
+    index = np.flatnonzero(states.types == entity_type)
+    is_type = states.types == entity_type
+    goes_on = (is_type & states.opening)[:, None] & (is_type & states.continuing)[None, :]
+    begin = (states.allowed & ~goes_on)[:, index]
+    inside = (states.allowed & goes_on)[np.ix_(index, index)]
+    leave = (states.allowed & ~goes_on)[index, :]
+    return index, begin.astype(np.float64), inside.astype(np.float64), leave.astype(np.float64)
 
 
 def span_marginals(probabilities, spans, classes, scheme, *, return_token_marginals=False):
@@ -693,41 +625,8 @@ def span_marginals(probabilities, spans, classes, scheme, *, return_token_margin
     >>> span_marginals(p, [("PER", 0, 2), ("PER", 0, 1)], classes, "IOB2").round(4)
     array([0.502, 0.344])
     """
-    key, scheme = _as_key(classes), canonical_scheme(scheme)
-    allowed, start, end = _cached_transitions(key, scheme)
-    potentials = _potentials(probabilities, len(start))
-    n_tokens = len(potentials)
-    by_type = {}
-    spans = list(spans)
-    for s, (entity_type, token_start, token_end) in enumerate(spans):
-        if not 0 <= token_start < token_end <= n_tokens:
-            raise ValueError(
-                f"Span ({entity_type!r}, {token_start}, {token_end}) is not inside the "
-                f"sentence of {n_tokens} tokens: need 0 <= token_start < token_end <= "
-                f"{n_tokens} (token_end exclusive)."
-            )
-        by_type.setdefault(entity_type, []).append(s)
-    moves = {entity_type: _span_moves(key, scheme, entity_type) for entity_type in by_type}
-    for entity_type, (index, *_) in moves.items():
-        if not len(index):
-            known = sorted({p[1] for p in map(_parts, classes) if p is not None and p[1]})
-            raise ValueError(f"Span type {entity_type!r} has no label among the classes; "
-                             f"known types: {known}.")
-    alpha, beta, scale, marginals = _forward_backward(potentials, allowed, start, end)
-    out = np.zeros(len(spans))
-    bounds = np.array([span[1:] for span in spans], dtype=np.intp).reshape(len(spans), 2)
-    for entity_type, members in by_type.items():
-        index, begin, inside, leave = moves[entity_type]
-        members = np.array(members)
-        first, stop = bounds[members, 0], bounds[members, 1]
-        order = np.argsort(first - stop, kind="stable")  # longest first: a prefix goes on
-        members, first, stop = members[order], first[order], stop[order]
-        out[members] = _score_spans(first, stop, index, begin, inside, leave,
-                                    potentials, alpha, beta, scale, start)
-    out = np.clip(np.where(np.isfinite(out), out, 0.0), 0.0, 1.0)
-    if return_token_marginals:
-        return out, marginals
-    return out
+    return Lattice(classes, scheme, reading=False).span_marginals(
+        probabilities, spans, return_token_marginals=return_token_marginals)
 
 
 def _score_spans(first, stop, index, begin, inside, leave, potentials, alpha, beta, scale,

@@ -60,8 +60,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .decoding import ENTITY_SCHEMES
 from .parameters import CODE, PARAMETERS, SHAPE, refusal
+from .schemes import ENTITY_SCHEMES
 
 __all__ = [
     "FORMAT_VERSION",
@@ -607,7 +607,9 @@ class _KerasOptimizer(_Spec):
             "config": (_Record({}, extra=(r"\w{1,64}", self._config_value)), True),
             "registered_name": (_Either(_Null(), _Enum(*self.CLASSES)), False),
         })(_plain(payload), where)
-        from ._tensorflow import keras  # only here: the file's optimizer parameter is a Keras instance
+        from ._tensorflow import (
+            keras,  # only here: the file's optimizer parameter is a Keras instance
+        )
 
         try:
             return keras.optimizers.deserialize(serialized)
@@ -1564,7 +1566,6 @@ def _load_keras_v1(path, data, limit, optimizer_state, writer):
     """Weights and optimizer state of a format-1 ``model.keras`` (bytes, bounded)."""
     _check_keras_archive(path, data, limit)
     from ._tensorflow import keras
-
     from .models import CUSTOM_OBJECTS
     from .onnx_graphs import keras_weights
 

@@ -1,10 +1,9 @@
 """Entities of a sentence as character spans, with their probabilities.
 
 :func:`decode_spans` turns one sentence's per-token probabilities into the
-entities of its best valid tagging (:func:`sktag.decoding.best_path`), each a
+entities of its best valid tagging (:class:`sktag.decoding.Lattice`), each a
 :class:`Span` with character offsets into the source text, token indices and
-a score: the marginal probability of that exact entity
-(:func:`sktag.decoding.span_marginals`). :func:`spans_from_tags` reads the
+a score: the marginal probability of that exact entity. :func:`spans_from_tags` reads the
 entities of a label sequence; :func:`offsets_for_tokens` gives pre-tokenized
 input the offsets of its tokens in their space-joined text.
 
@@ -21,8 +20,8 @@ Examples
 >>> classes = ["B-LOC", "B-PER", "I-LOC", "I-PER", "O"]
 >>> for span in decode_spans(text, offsets_for_tokens(tokens), p, classes, "IOB2"):
 ...     print(span.label, repr(span.text), span.start, span.end, round(span.score, 3))
-PER 'Ann Lee' 0 7 0.78
-LOC 'Rome' 12 16 0.857
+PER 'Ann Lee' 0 7 0.72
+LOC 'Rome' 12 16 0.9
 """
 
 import operator
@@ -30,14 +29,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .decoding import (
-    _PREFIXES,
-    _parts,
-    best_path,
-    canonical_scheme,
-    span_marginals,
-    transitions,
-)
+from .decoding import Lattice
+from .schemes import read_entities
 
 __all__ = ["Span", "decode_spans", "offsets_for_tokens", "spans_from_tags"]
 
@@ -98,7 +91,8 @@ def spans_from_tags(tags, scheme):
     otherwise begin one; ``E-``, ``L-``, ``S-``, ``U-`` and ``O`` close it.
     For a valid sequence of the scheme (what :func:`sktag.decoding.best_path`
     returns) this is the scheme's reading; an invalid one (e.g. from
-    ``decoding="argmax"``) is read leniently, never dropping a token:
+    ``decoding="argmax"``) is read leniently, never dropping a token
+    (:func:`sktag.schemes.read_entities`, the one reader of entities):
     ``O I-PER`` holds a PER at token 1, ``B-PER I-LOC`` a PER and a LOC, and in
     IOBES ``B-PER O`` a PER at token 0.
 
@@ -129,32 +123,7 @@ def spans_from_tags(tags, scheme):
     >>> spans_from_tags(["S-PER", "B-LOC", "E-LOC"], "IOBES")
     [('PER', 0, 1), ('LOC', 1, 3)]
     """
-    scheme = canonical_scheme(scheme)
-    allowed = "O" + _PREFIXES[scheme]
-    spans = []
-    open_type, first = None, 0  # the entity a B- or I- left open, and its first token
-    for t, label in enumerate(tags):
-        parts = _parts(label)
-        if parts is None or parts[0] not in allowed:
-            raise ValueError(f"Label {label!r} at token {t} is not {scheme}; its labels are "
-                             f"'O' and {', '.join(f'{x}-<type>' for x in _PREFIXES[scheme])}.")
-        prefix, entity_type = parts
-        goes_on = open_type == entity_type and prefix in "IEL"
-        if open_type is not None and not goes_on:
-            spans.append((open_type, first, t))
-            open_type = None
-        if prefix == "O":
-            continue
-        if not goes_on:
-            first = t
-        if prefix in "BI":
-            open_type = entity_type
-        else:  # E, L, S, U: the entity ends here
-            spans.append((entity_type, first, t + 1))
-            open_type = None
-    if open_type is not None:
-        spans.append((open_type, first, len(tags)))
-    return spans
+    return read_entities(tags, scheme)
 
 
 def offsets_for_tokens(tokens, sep=" "):
@@ -227,13 +196,13 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
                  path=None):
     """The entities of one sentence's best valid tagging, with their probabilities.
 
-    Decodes the most probable sequence that is valid in ``scheme``
-    (:func:`sktag.decoding.best_path`), reads its entities
-    (:func:`spans_from_tags`) and scores each with the probability, under the
-    model's per-token distributions restricted to valid ``scheme`` sequences,
-    that the sentence contains exactly this entity: this type, beginning at
-    this token and ending at that token (:func:`sktag.decoding.span_marginals`;
-    forward-backward over the lattice the decoding uses). The scores are not
+    Decodes the most probable path of the scheme's :class:`sktag.decoding.Lattice`
+    (for IOB1 and IOB2, the most probable *reading* of the labels, as
+    seqeval reads them; for IOBES and BILOU, the most probable valid
+    sequence), reads its entities (:func:`spans_from_tags`) and scores each
+    with the probability, under the same lattice's distribution, that the
+    sentence contains exactly this entity: this type, beginning at this token
+    and ending at that token (forward-backward). The scores are not
     calibrated unless the model is.
 
     Parameters
@@ -254,10 +223,11 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
         The labels' entity scheme, e.g. a tagger's ``label_scheme_``.
     return_marginals : bool, default=False
         Also return the per-token posteriors of the same lattice
-        (:func:`sktag.decoding.token_marginals`), consistent with the scores.
+        (:meth:`sktag.decoding.Lattice.token_marginals`), consistent with the
+        scores.
     path : ndarray of int of shape (n_tokens,), default=None
-        The best valid path (:func:`sktag.decoding.best_path` over this
-        lattice), for a caller that has decoded it already; None decodes it.
+        The best path (:meth:`sktag.decoding.Lattice.best_path`), for a
+        caller that has decoded it already; None decodes it.
 
     Returns
     -------
@@ -292,7 +262,6 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
     >>> marginals.sum(axis=1).round(6).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    scheme = canonical_scheme(scheme)
     classes = np.asarray(classes, dtype=object)
     starts, ends = _check_tokens(text, tokens)
     probabilities = np.asarray(probabilities, dtype=np.float64)
@@ -302,12 +271,11 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
             f"{len(classes)}), one row per token and one column per class; got shape "
             f"{probabilities.shape}."
         )
+    lattice = Lattice(classes, scheme)
     if path is None:
-        path = best_path(probabilities, *transitions(classes, scheme))
-    tags = classes[path]
-    found = spans_from_tags(tags, scheme)
-    scores, marginals = span_marginals(probabilities, found, classes, scheme,
-                                       return_token_marginals=True)
+        path = lattice.best_path(probabilities)
+    found = read_entities(classes[path], scheme)
+    scores, marginals = lattice.span_marginals(probabilities, found, return_token_marginals=True)
     spans = [
         Span(start=starts[first], end=ends[stop - 1], label=entity_type,
              text=text[starts[first]:ends[stop - 1]], score=float(score),

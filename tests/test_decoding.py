@@ -225,8 +225,10 @@ def _random_probabilities(rng, n_tokens, n_classes, zeros=False):
     ([["B-PER", "O", "B-LOC"]], "IOB2"),  # only B-: every entity begins with B-
     ([["I-PER", "I-PER", "B-PER", "O"]], "IOB1"),
     ([["O", "I-PER", "O"]], "IOB1"),  # only I-
-    ([["B-PER"], ["O", "I-PER"]], "IOB1"),  # one I- that begins an entity suffices
-    ([["B-PER", "I-LOC"]], "IOB1"),  # I- of another type begins an entity
+    ([["B-PER"], ["O", "I-PER"]], "IOB2"),  # one entity breaks each: a tie is IOB2
+    ([["B-PER", "I-LOC"]], "IOB2"),  # I- of another type begins an entity: the same tie
+    ([["B-PER"], ["B-LOC"], ["O", "I-PER"]], "IOB2"),  # the majority begin with B-
+    ([["I-PER"], ["I-LOC", "B-LOC"], ["B-PER"]], "IOB1"),  # the majority begin with I-
     ([["B-PER", "E-PER", "S-LOC", "O"]], "IOBES"),
     ([["S-PER"]], "IOBES"),
     ([["B-PER", "I-PER", "O"], ["B-LOC", "E-LOC"]], "IOBES"),
@@ -497,3 +499,90 @@ def test_scaling_a_tokens_probabilities_changes_nothing():
     np.testing.assert_allclose(token_marginals(scaled, allowed, start, end),
                                token_marginals(p, allowed, start, end), rtol=1e-9, atol=1e-15)
     assert (best_path(scaled, allowed, start, end) == best_path(p, allowed, start, end)).all()
+
+
+# --------------------------------------------------------------------------
+# the lattice of readings (IOB1, IOB2): labels decoded as seqeval reads them
+# --------------------------------------------------------------------------
+def _as_read(seq, scheme):
+    """A label sequence rewritten in the valid labels of its reading: the label
+    that begins an entity is the scheme's (B- in IOB2, I- in IOB1), the others
+    as they are."""
+    out, previous = [], ("O", None)
+    for label in seq:
+        kind, entity = label[0], label[2:] or None
+        begins = kind == "B" or previous[1] != entity or previous[0] == "O"
+        if kind == "O":
+            out.append("O")
+        elif begins and not (kind == "B" and previous[1] == entity):
+            out.append(("B-" if scheme == "IOB2" else "I-") + entity)
+        else:
+            out.append(label)
+        previous = (kind, entity)
+    return tuple(out)
+
+
+@pytest.mark.parametrize("scheme", ["IOB1", "IOB2"])
+def test_the_reading_lattice_is_the_model_s_distribution_over_readings(scheme,
+                                                                        forward_backward_mode):
+    """Every label sequence, unrestricted, counts for its reading: span scores,
+    token marginals and the best path equal the brute-force sums to 1e-9."""
+    labels = SCHEME_LABELS[scheme]
+    lattice = decoding.Lattice(labels, scheme)
+    rng = np.random.RandomState(5)
+    for n_tokens in (1, 2, 3, 4):
+        for trial in range(3):
+            p = _random_probabilities(rng, n_tokens, len(labels), zeros=trial == 1)
+            floored = np.maximum(p, _EPSILON)
+            readings = {}
+            for seq in itertools.product(range(len(labels)), repeat=n_tokens):
+                weight = floored[np.arange(n_tokens), seq].prod()
+                read = _as_read([labels[k] for k in seq], scheme)
+                readings[read] = readings.get(read, 0.0) + weight
+            total = sum(readings.values())
+            spans = [(kind, i, j) for kind in ("LOC", "PER")
+                     for i in range(n_tokens) for j in range(i + 1, n_tokens + 1)]
+            expected = [sum(w for read, w in readings.items()
+                            if span in _reference_entities(read)) / total for span in spans]
+            scores, marginals = lattice.span_marginals(p, spans, return_token_marginals=True)
+            np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-9)
+            by_label = np.zeros((n_tokens, len(labels)))
+            for read, w in readings.items():
+                for t, label in enumerate(read):
+                    by_label[t, labels.index(label)] += w / total
+            np.testing.assert_allclose(marginals, by_label, rtol=0, atol=1e-9)
+            np.testing.assert_allclose(lattice.token_marginals(p), by_label, rtol=0, atol=1e-9)
+            best = max(readings, key=readings.get)
+            if sorted(readings.values())[-2:] != [readings[best]] * 2:  # no tie
+                assert tuple(labels[k] for k in lattice.best_path(p)) == best
+                assert _reference_valid(best, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["IOB1", "IOB2"])
+def test_the_reading_lattice_never_drops_an_entity_the_argmax_holds(scheme):
+    """A confident entity begun with the other prefix (I-PER after O in IOB2)
+    is kept, written in the scheme's labels; the label lattice drops it."""
+    labels = SCHEME_LABELS[scheme]
+    other = {"IOB2": "I", "IOB1": "B"}[scheme]
+    rows = [{"O": 0.9}, {f"{other}-PER": 0.6, "O": 0.3}, {"I-PER": 0.5, "O": 0.45}]
+    p = np.full((3, len(labels)), 0.01)
+    for t, row in enumerate(rows):
+        for label, value in row.items():
+            p[t, labels.index(label)] = value
+    p /= p.sum(axis=1, keepdims=True)
+    path = [labels[k] for k in decoding.Lattice(labels, scheme).best_path(p)]
+    assert _reference_entities(path) == {("PER", 1, 3)}
+    assert _reference_valid(path, scheme)
+    if scheme == "IOB2":
+        label_path = [labels[k] for k in best_path(p, *transitions(labels, "IOB2"))]
+        assert ("PER", 1, 3) not in _reference_entities(label_path)  # what it used to do
+
+
+def test_iobes_and_bilou_decode_on_their_label_lattice():
+    for scheme in ("IOBES", "BILOU"):
+        labels = SCHEME_LABELS[scheme]
+        p = _random_probabilities(np.random.RandomState(0), 6, len(labels))
+        lattice = decoding.Lattice(labels, scheme)
+        assert (lattice.best_path(p) == best_path(p, *transitions(labels, scheme))).all()
+        np.testing.assert_allclose(lattice.token_marginals(p),
+                                   token_marginals(p, *transitions(labels, scheme)), atol=1e-12)

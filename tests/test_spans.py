@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
-from sktag.decoding import best_path, span_marginals, token_marginals, transitions
+from sktag.decoding import Lattice, best_path, span_marginals, token_marginals, transitions
 from sktag.spans import Span, decode_spans, offsets_for_tokens, spans_from_tags
 
 SCHEME_LABELS = {
@@ -200,9 +200,11 @@ def test_spans_never_overlap_and_lie_inside_the_text(scheme):
         spans, marginals = decode_spans(text, tokens, p, np.array(classes, dtype=object),
                                         scheme, return_marginals=True)
         assert marginals.shape == (len(tokens), len(classes))
-        path = best_path(p, allowed, start, end)
+        path = Lattice(classes, scheme).best_path(p)
         assert [(s.label, s.token_start, s.token_end) for s in spans] == \
             spans_from_tags([classes[k] for k in path], scheme)
+        if scheme in ("IOBES", "BILOU"):  # their lattice is the label lattice
+            assert (path == best_path(p, allowed, start, end)).all()
         previous_end = 0
         for span in spans:
             assert previous_end <= span.start < span.end <= len(text)
