@@ -81,7 +81,8 @@ CLI_OUTCOMES = ("exit 0", "exit 1", "unnamed", "exit 2", "traceback")
 SUFFIXES = {"conllu": ".conllu", "iob": ".iob", "text": ".txt"}
 SAMPLE = Path(__file__).resolve().parents[1] / "sktag" / "datasets" / "data"
 INSERTS = (b"\t", b"\n", b"\r", b"\r\n", b"#", b"# ", b"_", b"\t\t", b" ", b"\n\n", b"-DOCSTART-",
-           b"1", b"3-4", b"5.1", b"0", b"\x00", b"\xef\xbb\xbf", b"\n#", b"\n1\t", b"\x0b")
+           b"1", b"3-4", b"5.1", b"0", b"\x00", b"\xef\xbb\xbf", b"\n#", b"\n1\t", b"\x0b",
+           b"\n\t", b"\t\n")
 
 
 class Hang(Exception):

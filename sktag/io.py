@@ -374,6 +374,11 @@ def _conllu_blocks(name: str, lines: Iterable[str]) -> Iterator[list[tuple]]:
             raise DataFormatError(
                 name, lineno, f"expected 10 tab-separated columns, found {len(fields)}"
             )
+        if "" in fields:
+            raise DataFormatError(
+                name, lineno, f"the {CONLLU_COLUMNS[fields.index('')].upper()} column is "
+                "empty; CoNLL-U writes a missing value as '_'"
+            )
         word_id = fields[0]
         is_word = _is_word_id(word_id)
         if is_word:
@@ -458,10 +463,11 @@ def iter_conllu(
         any reading).
     DataFormatError
         Raised when the generator reaches the line: a line does not have 10
-        tab-separated columns, an ID is neither an integer, a range (``3-4``)
-        nor a decimal (``5.1``), the word IDs of a sentence do not count 1, 2,
-        3, ... (a repeated ID, or a missing blank line between two
-        sentences), or the labels are read from UPOS, XPOS, HEAD or DEPREL
+        tab-separated columns or one of them is empty (``_`` is no value),
+        an ID is neither an integer, a range (``3-4``) nor a decimal
+        (``5.1``), the word IDs of a sentence do not count 1, 2, 3, ... (a
+        repeated ID, or a missing blank line between two sentences), or the
+        labels are read from UPOS, XPOS, HEAD or DEPREL
         and a word has ``_`` (no value) there.  Also for lines that cannot be
         read; see the module's description.
 
@@ -771,8 +777,9 @@ def iter_iob(
     ------
     DataFormatError
         If a token line has a different number of columns than the first
-        token line of the file, or too few columns for ``token_col`` and
-        ``tag_col``; raised when the generator reaches that line.
+        token line of the file, too few columns for ``token_col`` and
+        ``tag_col``, or an empty token or tag (such as the line ``<TAB>O``);
+        raised when the generator reaches that line.
 
     See Also
     --------
@@ -830,8 +837,12 @@ def _iter_iob(source, token_col, tag_col, sep, comment_prefix, encoding):
                     f"expected {n_cols} {what} columns (as on line {first_line}), "
                     f"found {len(fields)}",
                 )
-            tokens.append(fields[token_col])
-            labels.append(fields[tag_col])
+            token, label = fields[token_col], fields[tag_col]
+            if not token or not label:
+                what, col = ("token", token_col) if not token else ("tag", tag_col)
+                raise DataFormatError(name, lineno, f"the {what} (column {col}) is empty")
+            tokens.append(token)
+            labels.append(label)
         if tokens:
             yield tokens, labels
 

@@ -675,3 +675,16 @@ def test_writers_write_no_sentence_as_an_empty_file(tmp_path, writer):
     assert (read_conllu if writer is write_conllu else read_iob)(path) == ([], [])
     with pytest.raises(ValueError, match="X is empty"):
         writer(path, [], [["X"]])
+
+
+def test_empty_tokens_and_labels_are_data_format_errors():
+    with pytest.raises(DataFormatError, match=r"^<stream>:2: the FORM column is empty; CoNLL-U "
+                                              r"writes a missing value as '_'$"):
+        read_conllu([row(1, "a", "a", "X"), "2\t\tb\tX" + "\t_" * 6])
+    with pytest.raises(DataFormatError, match=r"^<stream>:1: the UPOS column is empty"):
+        read_conllu(["1\ta\ta\t" + "\t_" * 6], tag=None)
+    with pytest.raises(DataFormatError, match=r"^<stream>:2: the token \(column 0\) is empty$"):
+        read_iob(["a\tO", "\tO"])
+    with pytest.raises(DataFormatError, match=r"^<stream>:1: the tag \(column -1\) is empty$"):
+        read_iob(["a\t"])
+    assert read_iob([" \tO"]) == ([[" "]], [["O"]])  # a space is a token write_iob writes
