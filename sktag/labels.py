@@ -1,11 +1,13 @@
 """Label encoding for token sequences: labels to class ids and back."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_labels
-from .decoding import canonical_scheme, detect_scheme
+from .schemes import LabelSchemeWarning, canonical_scheme, detect_scheme, scheme_evidence
 from .vocabulary import pad_sequences
 
 __all__ = ["SequenceLabelEncoder"]
@@ -18,6 +20,11 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
     Labels are all str or all int; ``classes_`` keeps that type, and so do
     the labels that :meth:`inverse_transform` returns.
 
+    Parameters
+    ----------
+    scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}, default=None
+        The entity scheme of the labels; None detects it in ``fit``.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -25,8 +32,9 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
     n_classes_ : int
         Number of classes.
     scheme_ : {"IOB1", "IOB2", "IOBES", "BILOU", None}
-        The entity scheme of the labels seen in ``fit`` (see
-        :func:`sktag.decoding.detect_scheme`), None for tags that are not an
+        The entity scheme of the labels seen in ``fit``: ``scheme`` if
+        given, else the one the most entities follow (see
+        :func:`sktag.schemes.detect_scheme`); None for tags that are not an
         entity tagging (part-of-speech tags, int labels).
 
     Examples
@@ -39,6 +47,9 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
     >>> enc.inverse_transform([[0, 1], [1]])
     [['B-PER', 'O'], ['O']]
     """
+
+    def __init__(self, scheme=None):
+        self.scheme = scheme
 
     def fit(self, y):
         """Learn the label set.
@@ -56,9 +67,25 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         distinct = sorted({label for seq in labels for label in seq})
         self.classes_ = np.array(distinct, dtype=object if isinstance(distinct[0], str) else np.int64)
         self.n_classes_ = len(distinct)
-        self.scheme_ = detect_scheme(labels)
+        self.scheme_ = self._scheme_of(labels)
         self._index = {label: i for i, label in enumerate(distinct)}
         return self
+
+    def _scheme_of(self, labels):
+        """The scheme of the labels (``scheme``, or detected), with a warning
+        when some of their entities break it."""
+        if self.scheme is None:
+            return detect_scheme(labels, warn=True)
+        scheme = canonical_scheme(self.scheme)
+        evidence = scheme_evidence(labels, scheme)
+        if evidence is None:
+            raise ValueError(
+                f"y is not an entity tagging in {scheme} (labels such as "
+                f"{sorted({label for seq in labels for label in seq}, key=str)[:5]}); "
+                f"label_scheme applies to entity labels ('O', 'B-<type>', ...): leave it None.")
+        if evidence.breaking:
+            warnings.warn(evidence.describe(), LabelSchemeWarning, stacklevel=3)
+        return scheme
 
     def get_metadata(self):
         """Attributes copied onto the tagger (a scikeras encoder hook)."""

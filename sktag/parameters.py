@@ -34,6 +34,7 @@ from sklearn.utils._param_validation import (
 )
 
 from .architecture import ENCODERS
+from .schemes import ENTITY_SCHEMES
 
 __all__ = ["CODE", "PARAMETERS", "SHAPE", "STORED", "Parameter", "add_options",
            "constraints", "defaults", "option_values", "refusal"]
@@ -129,6 +130,8 @@ PARAMETERS = (
               "strength of word dropout that trains [UNK]"),
     Parameter("class_weight", None, (None, StrOptions({"balanced"}), dict)),
     Parameter("decoding", "auto", (StrOptions({"auto", "argmax"}),)),
+    Parameter("label_scheme", None, (None, StrOptions(set(ENTITY_SCHEMES))), STORED,
+              "the entity scheme of the labels (default: the one most entities follow)"),
     Parameter("vocabulary", None, (None, HasMethods(["fit", "encode"]))),
     Parameter("tokenizer", None, (None, callable), CODE),
     Parameter("validation_split", 0.0, (_rate(1),)),

@@ -44,6 +44,7 @@ interrupted save never leaves half a model.
 """
 
 import errno
+import inspect
 import io
 import json
 import math
@@ -583,11 +584,20 @@ class _Estimator(_Record):
         if len(state) != len(pairs):
             raise _Invalid(where, "an attribute appears twice")
         attributes = self.build(state, where)
-        obj = object.__new__(_encoder_classes()[self.name])
+        cls = _encoder_classes()[self.name]
+        obj = object.__new__(cls)
+        obj.__dict__.update(_constructor_defaults(cls))  # parameters newer than the file
         obj.__dict__.update(attributes)
         if self.check is not None:
             self.check(obj, where)
         return obj
+
+
+def _constructor_defaults(cls):
+    """``name -> default`` of the parameters of an encoder class."""
+    return {name: parameter.default for name, parameter
+            in inspect.signature(cls.__init__).parameters.items()
+            if parameter.default is not inspect.Parameter.empty}
 
 
 class _KerasOptimizer(_Spec):
@@ -789,6 +799,7 @@ _HEADER_V2 = _Record({
                                           "<i8": _Int(-(1 << 63), (1 << 63) - 1)},
                                          _MAX_CLASSES)),
             "n_classes_": _required(_Int(2, _MAX_CLASSES)),
+            "scheme": _optional(_Either(_NONE, _Enum(*ENTITY_SCHEMES))),
             "scheme_": _required(_Either(_NONE, _Enum(*ENTITY_SCHEMES, "iob2"))),
             "_index": _required(_Dict(_LABEL, _Int(0, _MAX_CLASSES), _MAX_CLASSES)),
         }, _check_labels)),

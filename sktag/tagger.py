@@ -8,10 +8,13 @@ ONNX Runtime), and model files to :mod:`sktag.persistence`. A fitted tagger
 holds plain data: encoders, history and weights as numpy arrays.
 """
 
+import collections
 import dataclasses
 import difflib
 import inspect
+import itertools
 import json
+import warnings
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
 from ._validation import check_labels, check_sentences
-from .decoding import best_path, transitions
+from .decoding import Lattice
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
@@ -133,11 +136,19 @@ class TokenTagger(BaseEstimator):
     decoding : {"auto", "argmax"}, default="auto"
         How :meth:`predict` turns probabilities into labels. ``"argmax"``
         takes each token's most probable label. ``"auto"`` does the same
-        unless the training labels are an IOB2 entity tagging (``"O"``,
-        ``"B-<type>"``, ``"I-<type>"``, every ``I-`` continuing an entity of
-        its type): then it predicts the most probable label sequence that is
-        valid IOB2 (see :mod:`sktag.decoding`), so no entity begins with
-        ``I-`` or changes type midway.
+        unless the training labels are an entity tagging
+        (``label_scheme_``): then it predicts the most probable tagging
+        valid in that scheme (:class:`sktag.decoding.Lattice`): in IOB1 and
+        IOB2, the most probable *reading* of the labels as seqeval reads
+        them, so an entity the model begins with the other prefix is kept,
+        written with the scheme's; no entity changes type midway.
+    label_scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}, default=None
+        The entity scheme of the training labels. None detects it: the
+        scheme the most entities follow (:func:`sktag.schemes.detect_scheme`),
+        so that a few entities that break it (annotation noise) do not
+        decide it. Entities that break the scheme, detected or given, are
+        counted in a :class:`~sktag.schemes.LabelSchemeWarning` naming their
+        sentences, and read as seqeval's default mode reads them.
     vocabulary : Vocabulary, default=None
         Template for the vocabulary (cloned in ``fit``); None means
         ``Vocabulary()``. Its parameters are reachable as
@@ -266,6 +277,7 @@ class TokenTagger(BaseEstimator):
         word_dropout=0.25,
         class_weight=None,
         decoding="auto",
+        label_scheme=None,
         vocabulary=None,
         tokenizer=None,
         validation_split=0.0,
@@ -300,6 +312,7 @@ class TokenTagger(BaseEstimator):
         self.word_dropout = word_dropout
         self.class_weight = class_weight
         self.decoding = decoding
+        self.label_scheme = label_scheme
         self.vocabulary = vocabulary
         self.tokenizer = tokenizer
         self.validation_split = validation_split
@@ -503,6 +516,7 @@ class TokenTagger(BaseEstimator):
                 self._keep(trainer)
             raise
         self._keep(trainer)
+        _warn_if_not_converged(self, X, y)
         return self
 
     def _new_trainer(self):
@@ -683,8 +697,8 @@ class TokenTagger(BaseEstimator):
         self._check_decoding()
         path = self._prediction_path()
         if self.decoding == "auto" and self.label_scheme_ is not None:
-            lattice = transitions(self.classes_, self.label_scheme_)
-            return [self.classes_[best_path(p, *lattice)].tolist()
+            lattice = Lattice(self.classes_, self.label_scheme_)
+            return [self.classes_[lattice.best_path(p)].tolist()
                     for p in path.probabilities(sentences)]
         return path.labels(sentences, self.classes_)
 
@@ -772,13 +786,13 @@ class TokenTagger(BaseEstimator):
         texts = self._texts_with_tokens(X, split_sentences)
         sentences = [[token.text for token in tokens] for _, _, tokens in texts]
         probabilities = self._prediction_path().probabilities(sentences)
-        lattice = transitions(self.classes_, self.label_scheme_) if entities else None
+        lattice = Lattice(self.classes_, self.label_scheme_) if entities else None
         results = []
         for (i, text, tokens), p in zip(texts, probabilities):
             if len(results) == i:  # the first sentence of text i
                 results.append({"text": text, "tokens": [], "spans": []})
             if lattice is not None and len(tokens):
-                ids = best_path(p, *lattice)
+                ids = lattice.best_path(p)
                 spans, marginals = decode_spans(text, tokens, p, self.classes_, self.label_scheme_,
                                                 return_marginals=True, path=ids)
                 chosen = marginals[np.arange(len(ids)), ids]
@@ -1118,6 +1132,37 @@ def _shape_values(params):
         "word_dropout": (word_dropout > 0 if isinstance(word_dropout, (int, float, np.number))
                          else word_dropout),
     }
+
+
+#: Sentences of the training data that the convergence check predicts, at most.
+_CONVERGENCE_SAMPLE = 1000
+
+
+def _warn_if_not_converged(tagger, X, y):
+    """Warn (ConvergenceWarning) when a fit ended with a NaN loss, or predicting
+    the majority label for (almost) every training token that has another one."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    loss = tagger.history_.get("loss", [])
+    if loss and not np.isfinite(loss[-1]):
+        warnings.warn(ConvergenceWarning(
+            f"TokenTagger: the training loss is {loss[-1]} after epoch {len(loss)}: the "
+            f"weights are not usable. Lower learning_rate (it is {tagger.learning_rate}), "
+            f"or check sample_weight and class_weight."), stacklevel=3)
+        return
+    X = list(itertools.islice(X, _CONVERGENCE_SAMPLE))
+    y = [list(labels) for labels in itertools.islice(y, len(X))]
+    true = [label for labels in y for label in labels]
+    majority, _ = collections.Counter(true).most_common(1)[0]
+    predicted = [label for labels in tagger.predict(X) for label in labels]
+    others = [p for t, p in zip(true, predicted) if t != majority]
+    if len(others) >= 10 and sum(p == majority for p in others) >= 0.95 * len(others):
+        share = sum(p == majority for p in others) / len(others)
+        warnings.warn(ConvergenceWarning(
+            f"TokenTagger: after fit, {share:.0%} of the training tokens not labelled "
+            f"{majority!r} are predicted {majority!r}: the model learned little beyond the "
+            f"majority label. Train longer (epochs, min_steps), raise learning_rate, or for "
+            f"entity tags start from sktag.configurations.entities()."), stacklevel=3)
 
 
 def _changed_shape_param(fitted, params):

@@ -116,7 +116,7 @@ class KerasTrainer(BaseWrapper):
     @property
     def target_encoder(self):
         """The label encoder to fit (scikeras hook)."""
-        return SequenceLabelEncoder()
+        return SequenceLabelEncoder(scheme=self.label_scheme)
 
     def fit(self, X, y, sample_weight=None, *, validation_data=None, **kwargs):
         """scikeras's ``fit``, with ``validation_data``, ``max_steps`` and ``min_steps`` passed on to :meth:`_fit`."""

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sktag import TokenTagger
-from sktag.decoding import span_marginals
+from sktag.decoding import Lattice, span_marginals
 from sktag.metrics import spans_from_labels
 from sktag.spans import Span
 from sktag.tokenization import RegexTokenizer
@@ -71,14 +71,17 @@ def test_the_scheme_is_detected_in_fit_and_spans_are_read_in_it(ner):
     assert [(s.token_start, s.token_end) for s in spans] == [(0, 1), (2, 4), (5, 6)]
 
 
-def test_scores_are_the_span_marginals_of_the_valid_lattice(ner):
+def test_scores_are_the_span_marginals_of_the_lattice_the_tagger_decodes(ner):
     scheme, tagger = ner
     tokens = ["Bob", "lives", "in", "New", "York", "."]
     (spans,) = tagger.predict_spans([tokens])
     (p,) = tagger.predict_proba([tokens])
-    expected = span_marginals(p, [(s.label, s.token_start, s.token_end) for s in spans],
-                              tagger.classes_, scheme)
+    found = [(s.label, s.token_start, s.token_end) for s in spans]
+    expected = Lattice(tagger.classes_, scheme).span_marginals(p, found)
     np.testing.assert_allclose([s.score for s in spans], expected, rtol=1e-9)
+    if scheme in ("IOBES", "BILOU"):  # decoded on their label lattice
+        np.testing.assert_allclose(expected, span_marginals(p, found, tagger.classes_, scheme),
+                                   rtol=1e-9)
     # Pre-tokenized input: offsets into the tokens joined by spaces.
     joined = " ".join(tokens)
     assert [joined[s.start:s.end] for s in spans] == [s.text for s in spans] == ["Bob", "New York"]
