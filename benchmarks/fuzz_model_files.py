@@ -26,7 +26,11 @@ compressed or stored), ``header`` (one random edit of the JSON tree:
 a value replaced by one of another type, a huge, negative or NaN number, a
 long string or list; a key deleted or added), ``sizes`` (a size or CRC
 field of the zip directory or local header, a manifest shape or offset, or
-``sktag.json`` replaced by a deflate bomb that declares a small size).
+``sktag.json`` replaced by a deflate bomb that declares a small size),
+``structure`` (a node of the header replaced by a costly shape: deep
+nesting, many small values, a long string, a huge number; these reads run
+under ``tracemalloc``, and a read whose peak passes the bound that
+:func:`sktag.persistence.header_budget` states is counted ``other``).
 
 Run::
 
@@ -46,6 +50,7 @@ import struct
 import sys
 import tempfile
 import time
+import tracemalloc
 import warnings
 import zipfile
 import zlib
@@ -58,9 +63,15 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sktag.persistence import ModelFileError, read_model_file, write_model_file  # noqa: E402
+from sktag.persistence import (  # noqa: E402
+    MAX_HEADER_RATIO,
+    ModelFileError,
+    header_budget,
+    read_model_file,
+    write_model_file,
+)
 
-KINDS = ("flip", "truncate", "members", "header", "sizes")
+KINDS = ("flip", "truncate", "members", "header", "structure", "sizes")
 OUTCOMES = ("identical", "valid, different", "ModelFileError", "other")
 
 X = [["The", "cat", "sat", "."], ["a", "dog", "ran", "2024"], ["Seoul", "sat"]]
@@ -256,6 +267,50 @@ def _edit_json(header, rng):
     return f"insert next to {where}"
 
 
+def _costly_node(rng):
+    """``(JSON text, description)`` of a value that is costly to parse."""
+    shape = rng.randrange(5)
+    if shape == 0:
+        depth = rng.choice([100, 1_000, 10_000, 100_000])
+        return "[" * depth + "]" * depth, f"nesting {depth} deep"
+    if shape == 1:
+        n = rng.choice([1_000, 100_000, 1_000_000])
+        item = rng.choice(["[]", "{}", "0", "1.5", '"ab"', "null"])
+        # sparse spaces keep the deflate ratio under the header's cap
+        pieces = rng.choices([item + ",", item + ", "], weights=[9, 1], k=n)
+        return "[" + "".join(pieces) + item + "]", f"{n:,} values {item}"
+    if shape == 2:
+        n = rng.choice([100_000, 10_000_000])
+        return json.dumps("".join(rng.choices("abcdefgh", k=n))), f"a string of {n:,} characters"
+    if shape == 3:
+        digits = rng.choice([20, 400, 5_000, 100_000])
+        return "9" * digits, f"an int of {digits:,} digits"
+    return rng.choice(["1e400", "-1e400", "1e-400", "123456789e999999"]), "a huge float"
+
+
+def _with_costly_node(header, rng):
+    """The header's JSON text with one node (anywhere) replaced by a costly value."""
+    marker = "\u0000costly\u0000"
+    paths = []
+
+    def walk(node, path):
+        paths.append(path)
+        children = (node.items() if isinstance(node, dict) else
+                    enumerate(node) if isinstance(node, list) else ())
+        for key, child in children:
+            walk(child, path + [key])
+
+    walk(header, [])
+    path = rng.choice(paths[1:])
+    parent = header
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = marker
+    text, what = _costly_node(rng)
+    return json.dumps(header).replace(json.dumps(marker), text, 1), \
+        f"{'/'.join(map(str, path))} -> {what}"
+
+
 def mutate(data, kind, rng):
     """``(mutated bytes, description)`` for a mutation of ``kind``."""
     if kind == "flip":
@@ -286,6 +341,11 @@ def mutate(data, kind, rng):
         if choice == 6:
             return rezip([(n, p, zipfile.ZIP_DEFLATED) for n, p, _ in members]), "all deflated"
         return rezip([(n, p, zipfile.ZIP_STORED) for n, p, _ in members]), "all stored"
+    if kind == "structure":
+        names = [n for n, _, _ in members]
+        text, what = _with_costly_node(json.loads(members[names.index("sktag.json")][1]), rng)
+        text = text.encode()
+        return rezip([(n, text if n == "sktag.json" else p, c) for n, p, c in members]), what
     if kind == "header":
         names = [n for n, _, _ in members]
         header = json.loads(members[names.index("sktag.json")][1])
@@ -336,18 +396,31 @@ def run_case(base, kind, rng, scratch, load=None):
     data, what = mutate(base_bytes, kind, rng)
     path = Path(scratch) / "case.sktag"
     path.write_bytes(data)
+    measure = kind == "structure"
+    if measure:
+        tracemalloc.start()
     start = time.perf_counter()
     try:
         state = read_model_file(path)
     except ModelFileError as exc:
         ok = str(exc).startswith(str(path))
-        return ("ModelFileError" if ok else "other"), f"{what}: {exc}", time.perf_counter() - start
+        outcome, what = ("ModelFileError" if ok else "other"), f"{what}: {exc}"
     except Exception as exc:  # noqa: BLE001 - the point of the fuzz
-        return "other", f"{what}: {type(exc).__name__}: {exc}", time.perf_counter() - start
+        outcome, what = "other", f"{what}: {type(exc).__name__}: {exc}"
+    else:
+        outcome = None
     seconds = time.perf_counter() - start
+    if measure:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        PEAKS.append((peak, len(data)))
+        if peak > memory_bound(len(data)):
+            return "other", f"{what}: peak {peak / 2**20:.0f} MiB over the bound", seconds
+    if outcome is not None:
+        return outcome, what, seconds
     if same_state(state, base_state):
         outcome = "identical"
-    elif kind == "header":
+    elif kind in ("header", "structure"):  # an edit that made another valid model
         again = Path(scratch) / "again.sktag"
         try:
             write_model_file(again, {key: state[key] for key in
@@ -363,6 +436,21 @@ def run_case(base, kind, rng, scratch, load=None):
         if problem:
             return outcome, f"{what}: {problem}", seconds
     return outcome, what, seconds
+
+
+#: ``(peak bytes, file bytes)`` of every read measured (the structure cases).
+PEAKS = []
+
+
+def memory_bound(file_size):
+    """The most a read of a file of ``file_size`` bytes may allocate: the
+    parse bound of :func:`sktag.persistence.header_budget` (19 MB + 50 bytes
+    a file byte, rounded up to 72 bytes a value), plus the inflated header
+    twice (its bytes and their text), at most 1 MiB + MAX_HEADER_RATIO times
+    the file's size."""
+    values, _ = header_budget(file_size)
+    inflated = (1 << 20) + MAX_HEADER_RATIO * file_size
+    return 72 * values + 2 * inflated + (4 << 20)
 
 
 def base_files(scratch):
@@ -433,6 +521,10 @@ def main(argv=None):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{args.cases:,} cases (seed {args.seed}) in {elapsed:.0f} s; slowest read "
           f"{slowest * 1e3:.0f} ms; peak RSS {peak:.0f} MiB")
+    if PEAKS:
+        top, size = max(PEAKS)
+        print(f"structure cases: largest traced peak of a read {top / 2**20:.1f} MiB "
+              f"(a file of {size:,} bytes; its bound {memory_bound(size) / 2**20:.0f} MiB)")
     for failure in failures[:20]:
         print("other:", *failure)
     return 1 if failures else 0
