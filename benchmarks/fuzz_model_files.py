@@ -99,7 +99,8 @@ def make_state(encoder="dense", char_dim=0, char_classes=False, n_layers=1, word
         char_vocabulary=CharVocabulary() if char_dim else None).fit(X)
     target_encoder = SequenceLabelEncoder().fit(y)
     spec = GraphSpec(encoder, n_layers, char=bool(char_dim), n_affix=3,
-                     char_classes=bool(char_dim) and char_classes)
+                     char_classes=bool(char_dim) and char_classes,
+                     output=params.get("output", "softmax"))
     shapes = expected_weight_shapes(
         spec, n_vocab=len(feature_encoder.vocabulary_), n_classes=target_encoder.n_classes_,
         d_model=d_model, n_chars=len(feature_encoder.char_vocabulary_) if char_dim else 0,

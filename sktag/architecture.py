@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ENCODERS", "GraphSpec"]
+__all__ = ["ENCODERS", "OUTPUTS", "GraphSpec"]
 
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
+#: The values of its ``output`` parameter: per-token softmax, or a linear-chain CRF.
+OUTPUTS = ("softmax", "crf")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class GraphSpec:
         Characters taken from each end of a token (``AffixChars``); 0 for none.
     char_classes : bool, default=False
         Whether the character features end with ``CharClasses``.
+    output : {"softmax", "crf"}, default="softmax"
+        The output layer: with ``"crf"`` the model also holds the ``crf``
+        layer's transition scores (the graphs compute the same per-token
+        scores either way; decoding reads the transitions).
     """
 
     encoder: str
@@ -44,10 +50,13 @@ class GraphSpec:
     max_chars: int = 20
     n_affix: int = 3
     char_classes: bool = False
+    output: str = "softmax"
 
     def __post_init__(self):
         if self.encoder not in ENCODERS:
             raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}.")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}.")
         for field, low in (("n_layers", 0), ("max_chars", 1), ("n_affix", 0)):
             value = getattr(self, field)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:

@@ -87,11 +87,14 @@ class SentenceBatches:
     batch is padded only to its own longest sentence. Each batch is
     ``(inputs, label ids, token weights)`` with weight 0 on padding; with
     ``class_weights`` (one per class id) a token's weight is also multiplied
-    by its class's weight.
+    by its class's weight. Padded labels are ``label_padding``: 0, or -1 for
+    a loss that needs the sentences' lengths (the CRF's).
     """
 
-    def __init__(self, data, batch_size, *, shuffle=False, seed=0, class_weights=None):
+    def __init__(self, data, batch_size, *, shuffle=False, seed=0, class_weights=None,
+                 label_padding=0):
         self.data = data
+        self.label_padding = label_padding
         self.class_weights = class_weights
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
@@ -120,9 +123,12 @@ class SentenceBatches:
             for name, seqs in self.data.features.items()
         }
         labels = pad_sequences([self.data.labels[i] for i in batch])
-        weights = (inputs["token_ids"] != PAD_ID) * self.data.weights[batch][:, None]
+        real = inputs["token_ids"] != PAD_ID
+        weights = real * self.data.weights[batch][:, None]
         if self.class_weights is not None:
             weights = weights * self.class_weights[labels]
+        if self.label_padding:
+            labels = np.where(real, labels, self.label_padding)
         return model_inputs(inputs), labels, weights.astype(np.float32)
 
     def to_dataset(self):

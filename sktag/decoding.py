@@ -121,9 +121,10 @@ def _potentials(probabilities, n_classes):
     return potentials
 
 
-def _log_mask(mask):
-    """0 where ``mask`` holds, -inf elsewhere."""
-    return np.where(mask, 0.0, -np.inf)
+def _log_weights(weights):
+    """The log of non-negative weights: 0 where a mask holds, -inf where it does not."""
+    with np.errstate(divide="ignore"):
+        return np.log(np.asarray(weights, dtype=np.float64))
 
 
 def _no_valid_sequence(n_tokens):
@@ -179,16 +180,22 @@ def best_path(probabilities, allowed, start, end=None):
     guess = probabilities.argmax(axis=1)
     if start[guess[0]] and end[guess[-1]] and allowed[guess[:-1], guess[1:]].all():
         return guess  # the argmax is valid, so nothing beats it (most sentences: all "O")
-    scores = np.log(np.maximum(probabilities, _EPSILON))
-    penalty = _log_mask(allowed)
-    best = np.where(start, scores[0], -np.inf)
-    back = np.zeros((n_tokens, n_classes), dtype=np.intp)
-    columns = np.arange(n_classes)
+    return _viterbi(np.log(np.maximum(probabilities, _EPSILON)), _log_weights(allowed),
+                    _log_weights(start), _log_weights(end))
+
+
+def _viterbi(scores, log_moves, log_start, log_end):
+    """The path of highest ``log_start[y_0] + sum_t scores[t, y_t] + sum_t
+    log_moves[y_(t-1), y_t] + log_end[y_last]`` (-inf: forbidden)."""
+    n_tokens, n_states = scores.shape
+    best = scores[0] + log_start
+    back = np.zeros((n_tokens, n_states), dtype=np.intp)
+    columns = np.arange(n_states)
     for t in range(1, n_tokens):
-        candidates = best[:, None] + penalty  # (from, to)
+        candidates = best[:, None] + log_moves  # (from, to)
         back[t] = candidates.argmax(axis=0)
         best = candidates[back[t], columns] + scores[t]
-    best = np.where(end, best, -np.inf)
+    best = best + log_end
     if not np.isfinite(best.max()):
         raise _no_valid_sequence(n_tokens)
     path = np.empty(n_tokens, dtype=np.intp)
@@ -260,7 +267,7 @@ def _forward_backward(potentials, allowed, start, end):
     are recomputed in log space.
     """
     n_tokens = len(potentials)
-    moves = allowed.astype(np.float64)
+    moves = np.asarray(allowed, dtype=np.float64)  # 0/1, or a CRF's transition weights
     alpha = np.empty_like(potentials)
     beta = np.empty_like(potentials)
     scale = np.ones(n_tokens)
@@ -292,14 +299,14 @@ def _forward_backward(potentials, allowed, start, end):
 def _log_forward_backward(scores, allowed, start, end):
     """:func:`_forward_backward` in log space: slower, but no message underflows."""
     n_tokens = len(scores)
-    log_allowed = _log_mask(allowed)
+    log_allowed = _log_weights(allowed)
     log_allowed_t = np.ascontiguousarray(log_allowed.T)  # (to, from)
     log_alpha = np.empty_like(scores)
     log_beta = np.empty_like(scores)
-    log_alpha[0] = _log_mask(start) + scores[0]
+    log_alpha[0] = _log_weights(start) + scores[0]
     for t in range(1, n_tokens):
         log_alpha[t] = _logsumexp(log_alpha[t - 1][:, None] + log_allowed) + scores[t]
-    log_beta[-1] = _log_mask(end)
+    log_beta[-1] = _log_weights(end)
     for t in range(n_tokens - 2, -1, -1):
         log_beta[t] = _logsumexp((scores[t + 1] + log_beta[t + 1])[:, None] + log_allowed_t)
     log_z = float(_logsumexp(log_alpha[-1] + log_beta[-1]))
@@ -368,9 +375,9 @@ class _States:
 
     output: np.ndarray  # (n_states,) the class a state predicts
     gather: np.ndarray  # (n_classes, n_states) 0/1: the classes whose probabilities a state sums
-    allowed: np.ndarray  # (n_states, n_states) bool
-    start: np.ndarray
-    end: np.ndarray
+    moves: np.ndarray  # (n_states, n_states) weight of each step: 0/1, or a CRF's exp(scores)
+    start: np.ndarray  # (n_states,) weights of beginning a sentence in each state
+    end: np.ndarray  # (n_states,) weights of ending one
     types: np.ndarray  # (n_states,) object: entity type, None for O
     opening: np.ndarray  # bool: the entity may go on after this state
     continuing: np.ndarray  # bool: this state goes on with an open entity of its type
@@ -389,8 +396,36 @@ def _label_states(classes, scheme):
     parts = [label_parts(label) for label in classes]
     prefix = np.array([p[0] for p in parts])
     n = len(classes)
-    return _frozen(output=np.arange(n), gather=np.eye(n), allowed=allowed, start=start,
-                   end=end, types=np.array([p[1] for p in parts], dtype=object),
+    return _frozen(output=np.arange(n), gather=np.eye(n), moves=allowed.astype(np.float64),
+                   start=start.astype(np.float64), end=end.astype(np.float64),
+                   types=np.array([p[1] for p in parts], dtype=object),
+                   opening=np.isin(prefix, OPENING), continuing=np.isin(prefix, CONTINUING))
+
+
+def _crf_states(classes, scheme, transitions, start, end):
+    """The label lattice of a CRF: steps weighted by the exponentials of its
+    learned scores (each scaled to a maximum of 1, which changes nothing),
+    the scheme's impossible steps (if any scheme) forbidden."""
+    n = len(classes)
+    if scheme is None:
+        allowed, can_start, can_end = np.ones((n, n), bool), np.ones(n, bool), np.ones(n, bool)
+        parts = [label_parts(label) or ("", None) for label in classes]
+    else:
+        allowed, can_start, can_end = cached_transitions(classes, scheme)
+        parts = [label_parts(label) for label in classes]
+    transitions, start, end = (np.asarray(a, dtype=np.float64) for a in (transitions, start, end))
+    if transitions.shape != (n, n) or start.shape != (n,) or end.shape != (n,):
+        raise ValueError(f"CRF scores of shapes {transitions.shape}, {start.shape}, "
+                         f"{end.shape} for {n} classes; expected ({n}, {n}), ({n},), ({n},).")
+    if not (np.isfinite(transitions).all() and np.isfinite(start).all()
+            and np.isfinite(end).all()):
+        raise ValueError("The CRF's transition scores hold NaN or inf: the model did not train.")
+    prefix = np.array([p[0] for p in parts])
+    return _frozen(output=np.arange(n), gather=np.eye(n),
+                   moves=np.exp(transitions - transitions.max()) * allowed,
+                   start=np.exp(start - start.max()) * can_start,
+                   end=np.exp(end - end.max()) * can_end,
+                   types=np.array([p[1] for p in parts], dtype=object),
                    opening=np.isin(prefix, OPENING), continuing=np.isin(prefix, CONTINUING))
 
 
@@ -424,9 +459,9 @@ def _reading_states(classes, scheme):
     same = (types[:, None] == types[None, :]) & entity[:, None]
     allowed = np.where(np.isin(kinds, ("go on", "next"))[None, :], same, ~same)
     return _frozen(output=np.array([state[0] for state in states], dtype=np.intp),
-                   gather=gather, allowed=allowed, start=np.isin(kinds, ("o", "start")),
-                   end=np.ones(n, dtype=bool), types=types, opening=entity,
-                   continuing=kinds == "go on")
+                   gather=gather, moves=allowed.astype(np.float64),
+                   start=np.isin(kinds, ("o", "start")).astype(np.float64), end=np.ones(n),
+                   types=types, opening=entity, continuing=kinds == "go on")
 
 
 class Lattice:
@@ -478,11 +513,23 @@ class Lattice:
     ['O', 'O', 'O']
     """
 
-    def __init__(self, classes, scheme, *, reading=True):
-        key, scheme = as_key(classes), canonical_scheme(scheme)
+    def __init__(self, classes, scheme, *, reading=True, transitions=None):
+        key = as_key(classes)
+        scheme = None if scheme is None and transitions is not None else canonical_scheme(scheme)
         self.classes, self.scheme = key, scheme
-        self._states = (_reading_states if reading and scheme in ("IOB1", "IOB2")
-                        else _label_states)(key, scheme)
+        self._weighted = transitions is not None
+        if self._weighted:
+            self._states = _crf_states(key, scheme, *transitions)
+        else:
+            self._states = (_reading_states if reading and scheme in ("IOB1", "IOB2")
+                            else _label_states)(key, scheme)
+
+    def allowed_steps(self):
+        """``(allowed, start, end)`` as bool arrays over the states: which step
+        the lattice allows at all (what a client decoding without sktag needs
+        besides the weights)."""
+        states = self._states
+        return states.moves > 0, states.start > 0, states.end > 0
 
     def potentials(self, probabilities):
         """One sentence's state potentials: the floored class probabilities summed
@@ -497,13 +544,20 @@ class Lattice:
     def best_path(self, probabilities):
         """The most probable path of one sentence, as the class index of each token."""
         states = self._states
-        path = best_path(self.potentials(probabilities), states.allowed, states.start, states.end)
+        potentials = self.potentials(probabilities)
+        if not len(potentials):
+            return np.zeros(0, dtype=np.intp)
+        if self._weighted:  # the argmax of the emissions is no shortcut to the CRF's path
+            path = _viterbi(np.log(potentials), _log_weights(states.moves),
+                            _log_weights(states.start), _log_weights(states.end))
+        else:
+            path = best_path(potentials, states.moves > 0, states.start > 0, states.end > 0)
         return states.output[path]
 
     def token_marginals(self, probabilities):
         """``(n_tokens, n_classes)``: the probability that each token is given each class."""
         states = self._states
-        marginals = _forward_backward(self.potentials(probabilities), states.allowed,
+        marginals = _forward_backward(self.potentials(probabilities), states.moves,
                                       states.start, states.end)[3]
         return self._by_class(marginals)
 
@@ -535,7 +589,7 @@ class Lattice:
             if entity_type not in known:
                 raise ValueError(f"Span type {entity_type!r} has no label among the classes; "
                                  f"known types: {known}.")
-        alpha, beta, scale, marginals = _forward_backward(potentials, states.allowed,
+        alpha, beta, scale, marginals = _forward_backward(potentials, states.moves,
                                                           states.start, states.end)
         out = np.zeros(len(spans))
         bounds = np.array([span[1:] for span in spans], dtype=np.intp).reshape(len(spans), 2)
@@ -564,10 +618,10 @@ def _span_moves(states, entity_type):
     index = np.flatnonzero(states.types == entity_type)
     is_type = states.types == entity_type
     goes_on = (is_type & states.opening)[:, None] & (is_type & states.continuing)[None, :]
-    begin = (states.allowed & ~goes_on)[:, index]
-    inside = (states.allowed & goes_on)[np.ix_(index, index)]
-    leave = (states.allowed & ~goes_on)[index, :]
-    return index, begin.astype(np.float64), inside.astype(np.float64), leave.astype(np.float64)
+    begin = (states.moves * ~goes_on)[:, index]
+    inside = (states.moves * goes_on)[np.ix_(index, index)]
+    leave = (states.moves * ~goes_on)[index, :]
+    return index, begin, inside, leave
 
 
 def span_marginals(probabilities, spans, classes, scheme, *, return_token_marginals=False):
@@ -638,7 +692,7 @@ def _score_spans(first, stop, index, begin, inside, leave, potentials, alpha, be
         later = first > 0
         before = first[later] - 1
         chain[later] = alpha[before] @ begin
-        chain[~later] = np.where(start[index], 1.0, 0.0)
+        chain[~later] = start[index]
         chain *= potentials[np.ix_(first, index)] / scale[first][:, None]
         lengths = stop - first
         for step in range(1, int(lengths.max(initial=1))):

@@ -36,6 +36,8 @@ __all__ = [
     "WordDropout",
     "AffixChars",
     "CharClasses",
+    "CRF",
+    "CRFLoss",
     "DistinctTokens",
     "TokenRows",
     "TokenMask",
@@ -357,7 +359,90 @@ class TokenAccuracy(keras.metrics.Metric):
 
 
 #: sktag's own Keras objects, the only custom code a safe model file may name.
+@keras.saving.register_keras_serializable(package="sktag")
+class CRF(keras.layers.Layer):
+    """The transition scores of a linear-chain CRF over the tags: weights, no computation.
+
+    Holds ``transitions`` ``(n_classes, n_classes)`` (from, to), ``start``
+    and ``end`` ``(n_classes,)``, all float32 and zero at first, and returns
+    its input (the per-token scores, logits) unchanged: :class:`CRFLoss`
+    scores whole tag sequences with them, and prediction
+    (:class:`sktag.decoding.Lattice`) decodes with them in numpy.
+    """
+
+    def __init__(self, n_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.n_classes = int(n_classes)
+        zeros = keras.initializers.Zeros()
+        self.transitions = self.add_weight(shape=(self.n_classes, self.n_classes),
+                                           initializer=zeros, dtype="float32", name="transitions")
+        self.start = self.add_weight(shape=(self.n_classes,), initializer=zeros,
+                                     dtype="float32", name="start")
+        self.end = self.add_weight(shape=(self.n_classes,), initializer=zeros, dtype="float32",
+                                   name="end")
+
+    def call(self, scores):
+        return scores
+
+    def compute_output_spec(self, scores):
+        return keras.KerasTensor(scores.shape, dtype=scores.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "n_classes": self.n_classes}
+
+
+class CRFLoss(keras.losses.Loss):
+    """Negative log-likelihood of each tag sequence under a linear-chain CRF.
+
+    ``y_true`` holds the class ids with -1 at padding (the sequence lengths
+    the forward algorithm needs); ``y_pred`` the per-token scores (logits)
+    ``(batch, length, n_classes)``. The score of a sequence is
+    ``start[y_0] + sum_t scores[t, y_t] + sum_t transitions[y_(t-1), y_t] +
+    end[y_last]``; its loss ``log Z - score``, with ``log Z`` from the
+    forward algorithm in log space (float32 under every dtype policy). Each
+    sentence's loss is spread evenly over its tokens, so that Keras's
+    per-token sample weights (padding 0, sentence weights, class weights)
+    weigh it by their mean over the sentence.
+    """
+
+    def __init__(self, crf, name="crf_loss", **kwargs):
+        super().__init__(name=name, reduction="mean_with_sample_weight", **kwargs)
+        self.crf = crf
+
+    def call(self, y_true, y_pred):
+        scores = ops.cast(y_pred, "float32")
+        mask = ops.greater_equal(y_true, 0)
+        labels = ops.where(mask, ops.cast(y_true, "int32"), 0)
+        weights = ops.cast(mask, "float32")
+        lengths = ops.sum(weights, axis=1)
+        n = self.crf.n_classes
+        transitions = ops.cast(self.crf.transitions, "float32")
+        start, end = ops.cast(self.crf.start, "float32"), ops.cast(self.crf.end, "float32")
+        # the gold sequences' scores
+        emitted = ops.squeeze(ops.take_along_axis(scores, labels[..., None], axis=2), axis=2)
+        steps = ops.take(ops.reshape(transitions, (-1,)), labels[:, :-1] * n + labels[:, 1:])
+        last = ops.cast(lengths, "int32") - 1
+        last_label = ops.squeeze(ops.take_along_axis(labels, last[:, None], axis=1), axis=1)
+        gold = (ops.sum(emitted * weights, axis=1) + ops.sum(steps * weights[:, 1:], axis=1)
+                + ops.take(start, labels[:, 0]) + ops.take(end, last_label))
+
+        # log Z: the forward algorithm; a padded step keeps the message as it is
+        def step(t, alpha):
+            moved = (ops.logsumexp(alpha[:, :, None] + transitions[None], axis=1)
+                     + ops.take(scores, t, axis=1))
+            return ops.where(ops.take(mask, t, axis=1)[:, None], moved, alpha)
+
+        alpha = ops.fori_loop(1, ops.shape(scores)[1], step, start[None] + scores[:, 0])
+        log_z = ops.logsumexp(alpha + end[None], axis=1)
+        per_token = (log_z - gold) / ops.maximum(lengths, 1.0)
+        return per_token[:, None] * weights
+
+    def get_config(self):
+        return {"name": self.name}
+
+
 CUSTOM_OBJECTS = {
+    "sktag>CRF": CRF,
     "sktag>WordDropout": WordDropout,
     "sktag>TokenMask": TokenMask,
     "sktag>ZeroPadding": ZeroPadding,
@@ -458,9 +543,10 @@ def build_model(
     dropout=0.0,
     word_dropout_rates=None,
     word_dropout_targets=None,
+    output="softmax",
     seed=None,
 ):
-    """Build a token tagger: word (and character) features, an encoder, softmax.
+    """Build a token tagger: word (and character) features, an encoder, softmax or a CRF.
 
     Parameters
     ----------
@@ -493,6 +579,9 @@ def build_model(
         Dropout rate on the features and between layers.
     word_dropout_rates, word_dropout_targets : ndarray, default=None
         See :class:`WordDropout`; None disables word dropout.
+    output : {"softmax", "crf"}, default="softmax"
+        ``"crf"``: the model outputs the per-token scores (logits) through a
+        :class:`CRF` layer, to train with :class:`CRFLoss`.
     seed : int, default=None
         Seed of the initial weights and of the dropout layers' generators,
         drawn from a private ``random.Random(seed)``: the same as after
@@ -520,6 +609,7 @@ def build_model(
                 ids, chars, n_vocab, n_classes, encoder=encoder, d_model=d_model,
                 hidden_dim=hidden_dim, n_layers=n_layers, dropout=dropout,
                 word_dropout_rates=word_dropout_rates, word_dropout_targets=word_dropout_targets,
+                output=output,
             )
 
         ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
@@ -550,7 +640,7 @@ def build_model(
 
 
 def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, n_layers,
-               dropout, word_dropout_rates, word_dropout_targets):
+               dropout, word_dropout_rates, word_dropout_targets, output):
     """Probabilities from token ids and, if not None, each token's character features."""
     mask = TokenMask(name="token_mask")(ids)
     x = ids
@@ -581,6 +671,9 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
     # round small probabilities to 0), predictions are float32 probabilities,
     # and the Keras loss finds the float32 logits under the softmax. It stays
     # one layer, so the layer names (and the weights) are those of float32.
+    if output == "crf":  # logits for the CRF's sequence loss; the graphs add the softmax
+        scores = keras.layers.Dense(n_classes, dtype="float32", name="tagger")(x)
+        return CRF(n_classes, name="crf")(scores)
     return keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="tagger")(x)
 
 

@@ -98,7 +98,7 @@ _KNOWN_LAYERS = frozenset({
     "token_ids", "char_ids", "token_chars", "char_encoder", "word_tagger",
     "char_embedding", "char_conv", "char_pool", "char_cnn", "affix_chars", "affix_features",
     "char_classes", "char_features", "word_dropout", "embedding", "word_and_chars",
-    "token_mask", "feature_dropout", "tagger", "distinct_tokens", "token_rows",
+    "token_mask", "feature_dropout", "tagger", "distinct_tokens", "token_rows", "crf",
 })
 _CONTEXT_LAYERS = ("conv_", "zero_padding_", "bilstm_", "dropout_")
 
@@ -200,6 +200,7 @@ def spec_from_keras(model):
     return GraphSpec(
         encoder=encoder, n_layers=len(indices), char=char, max_chars=max_chars,
         n_affix=n_affix, char_classes=char and "char_classes" in layers,
+        output="crf" if "crf" in layers else "softmax",
     )
 
 
@@ -670,4 +671,6 @@ def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char
             shapes[f"bilstm_{i}"] = direction + direction  # forward, then backward
             width = 2 * hidden_dim
     shapes["tagger"] = [(width, n_classes), (n_classes,)]
+    if spec.output == "crf":
+        shapes["crf"] = [(n_classes, n_classes), (n_classes,), (n_classes,)]  # from-to, start, end
     return shapes

@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
-from .architecture import ENCODERS
+from .architecture import ENCODERS, OUTPUTS
 from .schemes import ENTITY_SCHEMES
 
 __all__ = ["CODE", "PARAMETERS", "SHAPE", "STORED", "Parameter", "add_options",
@@ -83,6 +83,13 @@ class Parameter:
     option_default : object
         The option's default when it differs from ``default`` (the command
         line seeds its training: ``--random-state`` is 0).
+    in_every_file : bool, default=None
+        Whether every model file must hold it; None: the :data:`SHAPE`
+        parameters must. A shape parameter added after files were written
+        is False: those files load with its default.
+    option : str, default=None
+        The command-line option when it is not ``--`` and the name with
+        dashes (``--output-layer``: ``-o/--output`` names the model file).
     """
 
     name: str
@@ -91,11 +98,25 @@ class Parameter:
     file: str = STORED
     help: str | None = None
     option_default: object = None
+    in_every_file: bool | None = None
+    option: str | None = None
+
+    @property
+    def required_in_files(self):
+        """Whether a model file without it is refused."""
+        return self.file == SHAPE if self.in_every_file is None else self.in_every_file
 
     @property
     def flag(self):
         """The command-line option, ``--d-model`` for ``d_model``; None if it has none."""
-        return None if self.help is None else "--" + self.name.replace("_", "-")
+        if self.help is None:
+            return None
+        return self.option or "--" + self.name.replace("_", "-")
+
+    @property
+    def dest(self):
+        """The attribute of the parsed arguments that holds the option's value."""
+        return self.flag[2:].replace("-", "_")
 
 
 #: Every parameter of TokenTagger, in the signature's order.
@@ -111,6 +132,9 @@ PARAMETERS = (
     Parameter("hidden_dim", 128, (Int(1, 8192),), SHAPE,
               "filters or LSTM units of the encoder"),
     Parameter("n_layers", 1, (Int(1, 64),), SHAPE, "encoder layers"),
+    Parameter("output", "softmax", (StrOptions(set(OUTPUTS)),), SHAPE,
+              "output layer: a softmax per token, or a CRF over the tag sequence (learned "
+              "transition scores)", in_every_file=False, option="--output-layer"),
     Parameter("dropout", 0.0, (_rate(1),), STORED, "dropout rate"),
     Parameter("epochs", 10, (Int(1, _INT32),), STORED, "training epochs"),
     Parameter("max_steps", None, (None, Int(1, _INT62)), STORED,
@@ -221,7 +245,7 @@ def add_options(group, overrides=None):
             f"{label}: {_show(params[parameter.name])}" for label, params in overrides.items()
             if parameter.name in params and params[parameter.name] != shown]
         help_text = f"{parameter.help} ({'; '.join(defaults_text)})"
-        kwargs = {"help": help_text, "default": parameter.option_default}
+        kwargs = {"help": help_text, "default": parameter.option_default, "dest": parameter.dest}
         options = [c for c in parameter.constraints if isinstance(c, StrOptions)]
         if "boolean" in parameter.constraints:
             kwargs["action"] = argparse.BooleanOptionalAction
@@ -235,8 +259,8 @@ def add_options(group, overrides=None):
 
 def option_values(args):
     """``name -> value`` of the parameters given on the command line (or with an option default)."""
-    return {p.name: getattr(args, p.name) for p in PARAMETERS
-            if p.flag is not None and getattr(args, p.name, None) is not None}
+    return {p.name: getattr(args, p.dest) for p in PARAMETERS
+            if p.flag is not None and getattr(args, p.dest, None) is not None}
 
 
 def _show(value):

@@ -61,7 +61,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .parameters import CODE, PARAMETERS, SHAPE, refusal
+from .parameters import CODE, PARAMETERS, refusal
 from .schemes import ENTITY_SCHEMES
 
 __all__ = [
@@ -769,7 +769,7 @@ def _param_spec(parameter):
 #: that decide the weights' shapes must be there; the others take
 #: TokenTagger's defaults when a file predates them. Routed parameters
 #: (``optimizer__beta_1``) are plain values.
-_PARAMS = {parameter.name: (_param_spec(parameter), parameter.file == SHAPE)
+_PARAMS = {parameter.name: (_param_spec(parameter), parameter.required_in_files)
            for parameter in PARAMETERS}
 
 
@@ -842,7 +842,7 @@ def _expected_arrays(params, fitted):
     spec = GraphSpec(
         encoder=params["encoder"], n_layers=params["n_layers"], char=char,
         max_chars=chars.max_chars if char else 20, n_affix=_N_AFFIX,
-        char_classes=char and params["char_classes"],
+        char_classes=char and params["char_classes"], output=params.get("output", "softmax"),
     )
     shapes = expected_weight_shapes(
         spec, n_vocab=len(encoder.vocabulary_.tokens_),

@@ -193,7 +193,7 @@ def _check_tokens(text, tokens):
 
 
 def decode_spans(text, tokens, probabilities, classes, scheme, *, return_marginals=False,
-                 path=None):
+                 path=None, lattice=None):
     """The entities of one sentence's best valid tagging, with their probabilities.
 
     Decodes the most probable path of the scheme's :class:`sktag.decoding.Lattice`
@@ -228,6 +228,9 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
     path : ndarray of int of shape (n_tokens,), default=None
         The best path (:meth:`sktag.decoding.Lattice.best_path`), for a
         caller that has decoded it already; None decodes it.
+    lattice : sktag.decoding.Lattice, default=None
+        The lattice to decode on, e.g. a CRF's with its learned transition
+        scores; None: ``Lattice(classes, scheme)``.
 
     Returns
     -------
@@ -271,7 +274,8 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
             f"{len(classes)}), one row per token and one column per class; got shape "
             f"{probabilities.shape}."
         )
-    lattice = Lattice(classes, scheme)
+    if lattice is None:
+        lattice = Lattice(classes, scheme)
     if path is None:
         path = lattice.best_path(probabilities)
     found = read_entities(classes[path], scheme)

@@ -24,8 +24,8 @@ from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
-from ._validation import check_labels, check_sentences
 from .decoding import Lattice
+from ._validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
@@ -81,6 +81,17 @@ class TokenTagger(BaseEstimator):
         Filters of each convolution, or units of each LSTM direction.
     n_layers : int, default=1
         Number of context layers of the ``"conv"`` and ``"bilstm"`` encoders.
+    output : {"softmax", "crf"}, default="softmax"
+        The output layer. ``"softmax"`` scores each token's labels on its own
+        (cross-entropy per token). ``"crf"`` adds a linear-chain CRF: learned
+        scores for each label following each other one (and for beginning
+        and ending a sentence), trained on the likelihood of whole label
+        sequences (the forward algorithm). Then :meth:`predict` is the most
+        probable sequence (Viterbi), :meth:`predict_proba` the CRF's token
+        marginals and :meth:`predict_spans` its exact span marginals, all
+        in numpy from the learned scores, the impossible transitions of an
+        entity scheme forbidden. ``class_weight`` weighs each sentence's loss
+        by the mean weight of its tokens' labels.
     dropout : float, default=0.0
         Dropout rate on the token features and after each context layer.
     epochs : int, default=10
@@ -265,6 +276,7 @@ class TokenTagger(BaseEstimator):
         char_classes=True,
         hidden_dim=128,
         n_layers=1,
+        output="softmax",
         dropout=0.0,
         epochs=10,
         max_steps=None,
@@ -300,6 +312,7 @@ class TokenTagger(BaseEstimator):
         self.char_classes = char_classes
         self.hidden_dim = hidden_dim
         self.n_layers = n_layers
+        self.output = output
         self.dropout = dropout
         self.epochs = epochs
         self.max_steps = max_steps
@@ -652,6 +665,7 @@ class TokenTagger(BaseEstimator):
             encoder=fitted["encoder"], n_layers=fitted["n_layers"], char=char,
             max_chars=self.char_vocabulary_.max_chars if char else 20,
             char_classes=bool(char and fitted["char_classes"]),
+            output=fitted.get("output", "softmax"),
         )
 
     def _sentences(self, X):
@@ -669,10 +683,29 @@ class TokenTagger(BaseEstimator):
         Returns
         -------
         proba : list of ndarray of shape (n_tokens_i, n_classes)
-            Rows sum to 1; columns follow ``classes_``.
+            Rows sum to 1; columns follow ``classes_``. With
+            ``output="crf"``, the CRF's marginals: the probability of each
+            label at each token over the label sequences the CRF allows.
         """
         sentences = self._sentences(X)
-        return self._prediction_path().probabilities(sentences)
+        probabilities = self._prediction_path().probabilities(sentences)
+        lattice = self._crf_lattice()
+        if lattice is None:
+            return probabilities
+        return [lattice.token_marginals(p).astype(p.dtype) for p in probabilities]
+
+    def _crf_lattice(self):
+        """The CRF's lattice (its learned transition scores), or None for a softmax model."""
+        if self._fitted_shape_params.get("output", "softmax") != "crf":
+            return None
+        return Lattice(self.classes_, self.label_scheme_, transitions=self._weights["crf"])
+
+    def _decoding_lattice(self):
+        """The lattice ``predict`` decodes on: the CRF's, else the entity scheme's, else None."""
+        lattice = self._crf_lattice()
+        if lattice is None and self.label_scheme_ is not None:
+            lattice = Lattice(self.classes_, self.label_scheme_)
+        return lattice
 
     def predict(self, X):
         """Most likely label of each token, or label sequence (see ``decoding``).
@@ -696,10 +729,12 @@ class TokenTagger(BaseEstimator):
         sentences = self._sentences(X)
         self._check_decoding()
         path = self._prediction_path()
-        if self.decoding == "auto" and self.label_scheme_ is not None:
-            lattice = Lattice(self.classes_, self.label_scheme_)
+        lattice = self._decoding_lattice()
+        if self.decoding == "auto" and lattice is not None:
             return [self.classes_[lattice.best_path(p)].tolist()
                     for p in path.probabilities(sentences)]
+        if self._crf_lattice() is not None:  # argmax of the CRF's marginals
+            return [self.classes_[m.argmax(axis=1)].tolist() for m in self.predict_proba(X)]
         return path.labels(sentences, self.classes_)
 
     def predict_spans(self, X, *, min_score=0.0, split_sentences=False):
@@ -786,7 +821,7 @@ class TokenTagger(BaseEstimator):
         texts = self._texts_with_tokens(X, split_sentences)
         sentences = [[token.text for token in tokens] for _, _, tokens in texts]
         probabilities = self._prediction_path().probabilities(sentences)
-        lattice = Lattice(self.classes_, self.label_scheme_) if entities else None
+        lattice = self._decoding_lattice() if entities else None
         results = []
         for (i, text, tokens), p in zip(texts, probabilities):
             if len(results) == i:  # the first sentence of text i
@@ -794,7 +829,7 @@ class TokenTagger(BaseEstimator):
             if lattice is not None and len(tokens):
                 ids = lattice.best_path(p)
                 spans, marginals = decode_spans(text, tokens, p, self.classes_, self.label_scheme_,
-                                                return_marginals=True, path=ids)
+                                                return_marginals=True, path=ids, lattice=lattice)
                 chosen = marginals[np.arange(len(ids)), ids]
                 offset = len(results[-1]["tokens"])
                 results[-1]["spans"].extend(
@@ -919,6 +954,12 @@ class TokenTagger(BaseEstimator):
             chars = sorted(self.char_vocabulary_.chars_.items(), key=lambda item: item[1])
             out["chars"] = [ch for ch, _ in chars]  # id = 2 + position
             out["max_chars"] = int(self.char_vocabulary_.max_chars)
+        if self._crf_lattice() is not None:
+            transitions, start, end = self._weights["crf"]
+            allowed = self._crf_lattice().allowed_steps()
+            out["crf"] = {"transitions": transitions.tolist(), "start": start.tolist(),
+                          "end": end.tolist(), "allowed": allowed[0].tolist(),
+                          "allowed_start": allowed[1].tolist(), "allowed_end": allowed[2].tolist()}
         return out
 
     def save(self, path):
@@ -1129,6 +1170,7 @@ def _shape_values(params):
         "char_classes": bool(params["char_classes"]) if char else None,
         "hidden_dim": params["hidden_dim"] if context else None,
         "n_layers": params["n_layers"] if context else None,
+        "output": params.get("output", "softmax"),  # files and pickles that predate it: softmax
         "word_dropout": (word_dropout > 0 if isinstance(word_dropout, (int, float, np.number))
                          else word_dropout),
     }
