@@ -3,7 +3,7 @@
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_sentences
+from .validation import check_sentences
 from .vocabulary import Vocabulary, pad_sequences
 
 __all__ = ["SentenceEncoder"]

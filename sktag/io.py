@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import _describe, _label_kind, check_labels, check_sentences
+from .validation import check_labels, check_sentences, describe_value, label_kind
 
 __all__ = [
     "CONLLU_COLUMNS",
@@ -266,7 +266,7 @@ def _opened_for_writing(target: Any):
 def _check_tokens(X: Any, container: str = "the file format") -> list[list[str]]:
     """Check the sentences a writer gets: lists of str tokens, none of them empty.
 
-    The token rule is that of :func:`sktag._validation.check_sentences`; a
+    The token rule is that of :func:`sktag.validation.check_sentences`; a
     writer adds that a sentence must already be split into tokens and must
     hold at least one, since ``container`` has no way to write an empty one.
     """
@@ -297,7 +297,7 @@ def _check_pairs(X: Any, y: Any, container: str = "the file format") -> tuple[li
     """Check that X and y are aligned sentence by sentence (before writing anything).
 
     Tokens follow :func:`_check_tokens`, labels
-    :func:`sktag._validation.check_labels` (str or int, one per token).
+    :func:`sktag.validation.check_labels` (str or int, one per token).
     """
     sentences = _check_tokens(X, container)
     labels = check_labels(y, [len(tokens) for tokens in sentences])
@@ -593,7 +593,7 @@ def write_conllu(path_or_file: Any, X: Sequence, y: Sequence, tag: str = "upos")
     TypeError
         If a sentence is a str rather than a list of tokens, a token is not a
         str, or a label is neither str nor int (labels follow the estimator's
-        rule, :func:`sktag._validation.check_labels`).  Nothing is written.
+        rule, :func:`sktag.validation.check_labels`).  Nothing is written.
 
     Examples
     --------
@@ -1099,7 +1099,7 @@ def _sentence_starts(ids: Sequence, missing: Sequence, column: str, row: Any) ->
             seen = first_row.get(value)
         except TypeError:
             raise TypeError(
-                f"{row(pos)}: sentence id {_describe(value)} in column {column!r} "
+                f"{row(pos)}: sentence id {describe_value(value)} in column {column!r} "
                 "cannot be compared with others; use str or int ids."
             ) from None
         if seen is not None:
@@ -1129,14 +1129,14 @@ def _frame_tokens(values: Sequence, column: str, sentence: str, row: Any) -> lis
         elif _is_missing(value):
             raise ValueError(
                 f"{row(pos)}: the token (column {column!r}) is missing "
-                f"({_describe(value)}). pandas reads cells such as 'NA', 'null' "
+                f"({describe_value(value)}). pandas reads cells such as 'NA', 'null' "
                 "or 'nan' as NaN: read the CSV with keep_default_na=False, "
                 f"na_values={{{sentence!r}: ['']}} to keep them as tokens."
             )
         else:
             raise TypeError(
                 f"{row(pos)}: the token (column {column!r}) is "
-                f"{_describe(value)}; every token must be a str."
+                f"{describe_value(value)}; every token must be a str."
             )
     return tokens
 
@@ -1146,18 +1146,18 @@ def _frame_tags(values: Sequence, column: str, row: Any) -> list:
     tags: list = []
     kind = None
     for pos, value in enumerate(values):
-        label_kind = _label_kind(value)
-        if label_kind is None:
+        this_kind = label_kind(value)
+        if this_kind is None:
             what = "missing" if _is_missing(value) else "neither str nor int"
             raise TypeError(
-                f"{row(pos)}: the tag (column {column!r}) is {_describe(value)}, "
+                f"{row(pos)}: the tag (column {column!r}) is {describe_value(value)}, "
                 f"{what}; every token needs a str or int tag."
             )
         if kind is None:
-            kind = label_kind
-        elif label_kind != kind:
+            kind = this_kind
+        elif this_kind != kind:
             raise TypeError(
-                f"{row(pos)}: the tag (column {column!r}) is {label_kind} "
+                f"{row(pos)}: the tag (column {column!r}) is {this_kind} "
                 f"{value!r} but the tags above are {kind}; use one label type."
             )
         tags.append(int(value) if kind == "int" else str(value))

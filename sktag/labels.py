@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_labels
+from .validation import check_labels
 from .schemes import LabelSchemeWarning, canonical_scheme, detect_scheme, scheme_evidence
 from .vocabulary import pad_sequences
 

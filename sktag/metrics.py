@@ -4,7 +4,7 @@ The token- and entity-level functions take ``y_true`` and ``y_pred`` in
 sktag's convention: a list of sentences, each a list of labels (``str`` or
 ``int``), one label per token -- exactly what
 :meth:`sktag.TokenTagger.predict` returns. Both inputs are checked by the
-rule the estimator applies to ``y`` (:func:`sktag._validation.check_labels`;
+rule the estimator applies to ``y`` (:func:`sktag.validation.check_labels`;
 ``y_pred`` against the lengths and label type of ``y_true``), and a mismatch
 names the sentence at fault.
 
@@ -63,12 +63,12 @@ from seqeval.metrics.v1 import precision_recall_fscore_support as _seqeval_prfs_
 from sklearn.metrics import classification_report as _sklearn_report
 from sklearn.metrics import make_scorer
 
-from ._validation import (
-    _check_collection,
-    _describe,
-    _label_kind,
+from .validation import (
+    check_collection,
+    check_label_pair,
     check_labels,
     check_sentence_weights,
+    describe_value,
 )
 
 __all__ = [
@@ -111,42 +111,6 @@ _BIO_LABEL = re.compile(r"^[BIESLU]-.+")
 # --------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------
-
-
-def _check_sequence_pair(y_true, y_pred):
-    """Validate two label-sequence collections against each other.
-
-    ``y_true`` is checked by :func:`sktag._validation.check_labels`, then
-    ``y_pred`` by the same rule with the lengths and the label type of
-    ``y_true``, so every message names the input and the sentence at fault.
-
-    Parameters
-    ----------
-    y_true, y_pred : sequence of sequence of (str or int)
-        One label sequence per sentence.
-
-    Returns
-    -------
-    y_true, y_pred : list of list
-        Plain Python lists of plain ``str`` or ``int`` labels.
-
-    Raises
-    ------
-    TypeError
-        If an input is not a collection of label sequences, a label is
-        neither str nor int, or str and int labels are mixed.
-    ValueError
-        If an input is empty, holds no label at all, or the two disagree on
-        the number of sentences or on the number of labels of a sentence.
-    """
-    y_true = check_labels(y_true, name="y_true")
-    kind = next((_label_kind(label) for seq in y_true for label in seq), None)
-    y_pred = check_labels(
-        y_pred, [len(seq) for seq in y_true], name="y_pred", x_name="y_true", kind=kind
-    )
-    if kind is None:
-        raise ValueError("y_true and y_pred hold no label: every sentence is empty.")
-    return y_true, y_pred
 
 
 def _to_str_labels(y):
@@ -221,7 +185,7 @@ def token_accuracy(y_true, y_pred, sample_weight=None):
     ...                sample_weight=[1, 0])
     0.5
     """
-    y_true, y_pred = _check_sequence_pair(y_true, y_pred)
+    y_true, y_pred = check_label_pair(y_true, y_pred)
     weights = check_sentence_weights(sample_weight, len(y_true))
     lengths = np.array([len(seq) for seq in y_true])
     correct = np.fromiter(
@@ -284,7 +248,7 @@ def classification_report(
     >>> report["DET"]["f1-score"], report["accuracy"]
     (1.0, 0.5)
     """
-    y_true, y_pred = _check_sequence_pair(y_true, y_pred)
+    y_true, y_pred = check_label_pair(y_true, y_pred)
     flat_true = [label for seq in y_true for label in seq]
     flat_pred = [label for seq in y_pred for label in seq]
     return _sklearn_report(
@@ -359,7 +323,7 @@ def entity_precision_recall_f1(
     >>> entity_precision_recall_f1(y_true, y_pred)
     (1.0, 0.5, 0.6666666666666666)
     """
-    y_true, y_pred = _check_sequence_pair(y_true, y_pred)
+    y_true, y_pred = check_label_pair(y_true, y_pred)
     scheme_cls, mode = _check_entity_options(scheme, mode)
     if average not in _AVERAGES:
         raise ValueError(f"average must be one of {list(_AVERAGES)}, got {average!r}.")
@@ -497,7 +461,7 @@ def entity_classification_report(
     >>> float(report["PER"]["f1-score"]), float(report["LOC"]["recall"])
     (1.0, 0.0)
     """
-    y_true, y_pred = _check_sequence_pair(y_true, y_pred)
+    y_true, y_pred = check_label_pair(y_true, y_pred)
     scheme_cls, mode = _check_entity_options(scheme, mode)
     y_true, y_pred = _to_str_labels(y_true), _to_str_labels(y_pred)
     if not (_has_entity(y_true, scheme_cls, mode) or _has_entity(y_pred, scheme_cls, mode)):
@@ -611,7 +575,7 @@ def spans_from_labels(y, *, scheme="IOB2", mode="default", offsets=None):
     Raises
     ------
     ValueError
-        On tags that do not match (see :func:`sktag._validation.check_labels`),
+        On tags that do not match (see :func:`sktag.validation.check_labels`),
         an unknown ``scheme`` or ``mode``, or ``offsets`` of another shape
         than ``y`` (the message names the sentence).
 
@@ -656,7 +620,7 @@ def _check_offsets(offsets, lengths):
     if isinstance(offsets, (str, bytes)) or not hasattr(offsets, "__len__"):
         raise TypeError(
             "offsets must be a list with one list of (start, end) pairs per sentence, "
-            f"got {_describe(offsets)}."
+            f"got {describe_value(offsets)}."
         )
     if len(offsets) != len(lengths):
         raise ValueError(
@@ -676,7 +640,7 @@ def _check_offsets(offsets, lengths):
                 hasattr(pair, "__len__") and len(pair) == 2 and all(map(_is_int, pair))
             ):
                 raise TypeError(
-                    f"offsets: sentence {i}, token {j} is {_describe(pair)}; expected "
+                    f"offsets: sentence {i}, token {j} is {describe_value(pair)}; expected "
                     "a (start, end) pair of ints."
                 )
         out.append([(int(a), int(b)) for a, b in pairs])
@@ -706,7 +670,7 @@ def _span_fields(span, positions, name, i, j):
         return _checked_span(where, start, end, label, score) + (True,)
     else:
         raise TypeError(
-            f"{where} is {_describe(span)}; expected a (start, end, label) tuple, a "
+            f"{where} is {describe_value(span)}; expected a (start, end, label) tuple, a "
             "mapping or an object with start, end and label (as "
             "TokenTagger.predict_spans returns)."
         )
@@ -731,7 +695,7 @@ def _checked_span(where, start, end, label, score, names=("start", "end")):
     first, last = names
     if not (_is_int(start) and _is_int(end)):
         raise TypeError(
-            f"{where} has {first} {_describe(start)} and {last} {_describe(end)}; "
+            f"{where} has {first} {describe_value(start)} and {last} {describe_value(end)}; "
             "both must be ints."
         )
     if not 0 <= start <= end:
@@ -741,14 +705,14 @@ def _checked_span(where, start, end, label, score, names=("start", "end")):
         )
     if not isinstance(label, str):
         raise TypeError(
-            f"{where} has label {_describe(label)}; the label must be a str, the "
+            f"{where} has label {describe_value(label)}; the label must be a str, the "
             "entity type (such as 'PER')."
         )
     if score is not None:
         if not isinstance(score, (Real, np.floating, np.integer)) or isinstance(
             score, (bool, np.bool_)
         ) or not np.isfinite(score):
-            raise ValueError(f"{where} has score {_describe(score)}; expected a finite number.")
+            raise ValueError(f"{where} has score {describe_value(score)}; expected a finite number.")
         score = float(score)
     return int(start), int(end), label, score
 
@@ -758,7 +722,7 @@ def _check_span_lists(spans, name, positions):
 
     Also returns which kinds of span were seen (``{"tuple", "object"}``).
     """
-    n = _check_collection(spans, name, expected="a list with one list of spans per sentence")
+    n = check_collection(spans, name, expected="a list with one list of spans per sentence")
     out, kinds = [], set()
     for i, seq in enumerate(spans):
         if (
@@ -767,13 +731,13 @@ def _check_span_lists(spans, name, positions):
             or (isinstance(seq, tuple) and len(seq) in (3, 4) and _is_int(seq[0]))
         ):
             raise TypeError(
-                f"{name}: sentence {i} is one span, {_describe(seq)}, not a list of "
+                f"{name}: sentence {i} is one span, {describe_value(seq)}, not a list of "
                 "spans; give one list of spans per sentence, such as "
                 "[[(0, 2, 'PER')], []]."
             )
         if seq is None or isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
             raise TypeError(
-                f"{name}: spans of sentence {i} are {_describe(seq)}; expected a list "
+                f"{name}: spans of sentence {i} are {describe_value(seq)}; expected a list "
                 "of spans (an empty list for a sentence without any)."
             )
         sentence = []
@@ -812,7 +776,7 @@ def _check_span_pair(true_spans, pred_spans, labels, positions):
         labels = sorted({s[2] for doc in true + pred for s in doc})
     else:
         if isinstance(labels, str) or not hasattr(labels, "__iter__"):
-            raise TypeError(f"labels must be a list of entity types, got {_describe(labels)}.")
+            raise TypeError(f"labels must be a list of entity types, got {describe_value(labels)}.")
         labels = list(labels)
         keep = set(labels)
         true = [[s for s in doc if s[2] in keep] for doc in true]
@@ -1248,7 +1212,7 @@ def precision_recall_by_threshold(
             thresholds = np.asarray(thresholds, dtype=float)
         except (TypeError, ValueError):
             raise ValueError(
-                f"thresholds must be a list of numbers, got {_describe(thresholds)}."
+                f"thresholds must be a list of numbers, got {describe_value(thresholds)}."
             ) from None
         if thresholds.ndim != 1 or not np.isfinite(thresholds).all():
             raise ValueError(

@@ -27,8 +27,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import _describe, check_sentence_weights
-from .metrics import _check_sequence_pair, precision_recall_by_threshold
+from .metrics import precision_recall_by_threshold
+from .validation import check_label_pair, check_sentence_weights, describe_value
 
 __all__ = ["plot_confusion", "plot_history", "plot_precision_recall_threshold"]
 
@@ -80,7 +80,7 @@ def _get_history(history):
     if history is None or not hasattr(history, "keys") or isinstance(history, (str, bytes)):
         raise TypeError(
             "history must be a fitted TokenTagger or a dict of per-epoch lists "
-            f"such as {{'loss': [...], 'accuracy': [...]}}, got {_describe(history)}."
+            f"such as {{'loss': [...], 'accuracy': [...]}}, got {describe_value(history)}."
         )
     return history
 
@@ -94,7 +94,7 @@ def _series(history, key):
     except (TypeError, ValueError):
         raise ValueError(
             f"history[{key!r}] must be a list of numbers, one per epoch, got "
-            f"{_describe(history[key])}."
+            f"{describe_value(history[key])}."
         ) from None
     if values.ndim != 1:
         raise ValueError(
@@ -290,7 +290,7 @@ def plot_confusion(
         raise ValueError(
             f"normalize must be one of {list(_NORMALIZE)}, got {normalize!r}."
         )
-    y_true, y_pred = _check_sequence_pair(y_true, y_pred)
+    y_true, y_pred = check_label_pair(y_true, y_pred)
     weights = check_sentence_weights(sample_weight, len(y_true))
     flat_true = [label for seq in y_true for label in seq]
     flat_pred = [label for seq in y_pred for label in seq]

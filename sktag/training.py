@@ -25,7 +25,7 @@ from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .models import CRFLoss, TokenAccuracy, build_model, find_layer, word_dropout_probabilities
 from .onnx_graphs import keras_weights
-from ._validation import (
+from .validation import (
     check_class_weight,
     check_labels,
     check_sentence_weights,

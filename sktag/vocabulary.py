@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_sentences
+from .validation import check_sentences
 
 __all__ = [
     "Vocabulary", "CharVocabulary", "PAD", "UNK", "PAD_ID", "UNK_ID", "UNKNOWN_SHAPES",

@@ -449,7 +449,7 @@ def test_tokenizer_is_a_callable_for_token_taggers():
 
 
 def test_tokenizer_feeds_the_sentence_checks_of_the_tagger():
-    from sktag._validation import check_sentences
+    from sktag.validation import check_sentences
 
     sentences = check_sentences(["I don't know.", ["kept", "as", "is"]],
                                 tokenizer=RegexTokenizer())

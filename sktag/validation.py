@@ -13,15 +13,26 @@ import numpy as np
 
 __all__ = [
     "check_class_weight",
+    "check_collection",
+    "check_label_pair",
     "check_labels",
     "check_sentence_weights",
     "check_sentences",
     "check_token_weights",
+    "describe_value",
+    "is_int",
+    "label_kind",
 ]
 
 
-def _describe(value):
-    """Short, safe description of a value for error messages."""
+def describe_value(value):
+    """Short, safe description of a value for error messages: its type and a cut repr.
+
+    Examples
+    --------
+    >>> describe_value(3.5), describe_value("x" * 50)
+    ('float 3.5', "str 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...")
+    """
     text = repr(value)
     if len(text) > 40:
         text = text[:37] + "..."
@@ -47,12 +58,13 @@ def _unordered(value):
     return None
 
 
-def _check_collection(X, name, *, expected=_SENTENCES):
-    """Check that ``X`` is a non-string, non-empty collection of sentences.
+def check_collection(X, name, *, expected=_SENTENCES):
+    """Check that ``X`` is a non-string, non-empty collection of sentences; return its length.
 
-    ``expected`` says in messages what ``X`` should be. Only sentences
-    (``expected=_SENTENCES``) reject a numeric array: label sequences may
-    be one (int labels, sentences of one length).
+    ``expected`` says in messages what ``X`` should be (a list with one
+    item per sentence: sentences by default, or label sequences, spans...).
+    Only sentences (the default) reject a numeric array: label sequences
+    may be one (int labels, sentences of one length).
     """
     if X is None:
         raise TypeError(f"{name} is None; expected {expected}.")
@@ -93,7 +105,7 @@ def _check_collection(X, name, *, expected=_SENTENCES):
         n = len(X)
     except TypeError:
         what = "a list of sentences" if expected is _SENTENCES else expected
-        raise TypeError(f"{name} must be {what}, got {_describe(X)}.") from None
+        raise TypeError(f"{name} must be {what}, got {describe_value(X)}.") from None
     if n == 0:
         raise ValueError(f"{name} is empty: expected at least one sentence.")
     return n
@@ -125,7 +137,7 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
     ValueError
         If ``X`` is empty, or a sentence is empty and ``allow_empty`` is False.
     """
-    _check_collection(X, name)
+    check_collection(X, name)
     sentences = []
     for i, sentence in enumerate(X):
         if sentence is None:
@@ -136,7 +148,7 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
             tokens = sentence.split() if tokenizer is None else tokenizer(sentence)
             if isinstance(tokens, str) or not hasattr(tokens, "__len__"):
                 raise TypeError(
-                    f"{name}: tokenizer returned {_describe(tokens)} for sentence {i}; "
+                    f"{name}: tokenizer returned {describe_value(tokens)} for sentence {i}; "
                     "it must return a list of str tokens."
                 )
         elif isinstance(sentence, bytes):
@@ -152,14 +164,14 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
             tokens = sentence
         else:
             raise TypeError(
-                f"{name}: sentence {i} is {_describe(sentence)}; expected a list of "
+                f"{name}: sentence {i} is {describe_value(sentence)}; expected a list of "
                 "str tokens or a str."
             )
         tokens = list(tokens)
         if not all(isinstance(token, str) for token in tokens):
             j, token = next((j, t) for j, t in enumerate(tokens) if not isinstance(t, str))
             raise TypeError(
-                f"{name}: sentence {i}, token {j} is {_describe(token)}; "
+                f"{name}: sentence {i}, token {j} is {describe_value(token)}; "
                 "every token must be a str."
             )
         if not tokens and not allow_empty:
@@ -171,13 +183,16 @@ def check_sentences(X, *, tokenizer=None, allow_empty=False, name="X"):
     return sentences
 
 
-def _label_kind(label):
+def is_int(value):
+    """Whether ``value`` is an int (Python or numpy), not a bool."""
+    return isinstance(value, (Integral, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def label_kind(label):
     """Return "str" or "int" for a valid label, None otherwise."""
     if isinstance(label, str):
         return "str"
-    if isinstance(label, (Integral, np.integer)) and not isinstance(
-        label, (bool, np.bool_)
-    ):
+    if is_int(label):
         return "int"
     return None
 
@@ -234,7 +249,7 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     ...
     ValueError: sentence 0 has 2 tokens but 1 labels in y; give exactly one label per token.
     """
-    n = _check_collection(y, name, expected=_LABEL_SEQUENCES)
+    n = check_collection(y, name, expected=_LABEL_SEQUENCES)
     if lengths is None:
         lengths = [None] * n
     elif n != len(lengths):
@@ -248,7 +263,7 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
     for i, (seq, length) in enumerate(zip(y, lengths)):
         if seq is None or isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
             raise TypeError(
-                f"{name}: labels of sentence {i} are {_describe(seq)}; expected a "
+                f"{name}: labels of sentence {i} are {describe_value(seq)}; expected a "
                 "list with one label per token."
             )
         if not isinstance(seq, (list, tuple)) and _unordered(seq) is not None:
@@ -263,28 +278,66 @@ def check_labels(y, lengths=None, *, name="y", x_name="X", kind=None):
                 "give exactly one label per token."
             )
         for j, label in enumerate(seq):
-            label_kind = _label_kind(label)
-            if label_kind is None:
+            this_kind = label_kind(label)
+            if this_kind is None:
                 raise TypeError(
-                    f"{name}: sentence {i}, token {j} has label {_describe(label)}; "
+                    f"{name}: sentence {i}, token {j} has label {describe_value(label)}; "
                     "labels must be str or int."
                 )
-            if label_kind == "int" and not _INT64_MIN <= label <= _INT64_MAX:
+            if this_kind == "int" and not _INT64_MIN <= label <= _INT64_MAX:
                 raise ValueError(
                     f"{name}: sentence {i}, token {j} has label {int(label)}, which does not "
                     "fit in int64; labels must be str or int in [-2**63, 2**63 - 1]. "
                     "Use str labels for larger numbers."
                 )
             if kind is None:
-                kind = label_kind
-            elif label_kind != kind:
+                kind = this_kind
+            elif this_kind != kind:
                 raise TypeError(
-                    f"{name}: sentence {i}, token {j} has {label_kind} label "
+                    f"{name}: sentence {i}, token {j} has {this_kind} label "
                     f"{label!r} but {source} {kind}; use one label type."
                 )
         out.append([int(v) for v in seq] if kind == "int" else [str(v) for v in seq])
     return out
 
+
+
+def check_label_pair(y_true, y_pred):
+    """Validate two label-sequence collections against each other.
+
+    The input check of every score of :mod:`sktag.metrics` (and of
+    :func:`sktag.plotting.plot_confusion`): ``y_true`` is checked by
+    :func:`check_labels`, then ``y_pred`` by the same rule with the lengths
+    and the label type of ``y_true``, so every message names the input and
+    the sentence at fault.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of sequence of (str or int)
+        One label sequence per sentence.
+
+    Returns
+    -------
+    y_true, y_pred : list of list
+        Plain Python lists of plain ``str`` or ``int`` labels.
+
+    Raises
+    ------
+    TypeError
+        If an input is not a collection of label sequences, a label is
+        neither str nor int, or str and int labels are mixed.
+    ValueError
+        If an input is empty, holds no label at all, or the two disagree on
+        the number of sentences or on the number of labels of a sentence.
+    """
+    y_true = check_labels(y_true, name="y_true")
+    kind = next((label_kind(label) for seq in y_true for label in seq), None)
+    y_pred = check_labels(
+        y_pred, [len(seq) for seq in y_true], name="y_pred", x_name="y_true", kind=kind
+    )
+    if kind is None:
+        raise ValueError("y_true and y_pred hold no label: every sentence is empty.")
+    return y_true, y_pred
 
 #: sktag trains in float32 (the weights, the loss and its sums): every weight
 #: must be a float32 number, and no nonzero weight may be 0 there.
@@ -334,17 +387,17 @@ def _weights_array(sample_weight, n_sentences, name):
     elif isinstance(sample_weight, (str, bytes)) or not hasattr(sample_weight, "__len__"):
         raise TypeError(
             f"{name} must be a number or an array-like of numbers, one per sentence; got "
-            f"{_describe(sample_weight)}."
+            f"{describe_value(sample_weight)}."
         )
     else:
         values = list(sample_weight)
         for i, value in enumerate(values):
             if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
                 if not isinstance(value, Real):
-                    raise TypeError(f"{name}[{i}] is {_describe(value)}; weights must be numbers.")
+                    raise TypeError(f"{name}[{i}] is {describe_value(value)}; weights must be numbers.")
                 continue
             raise ValueError(
-                f"{name}[{i}] is {_describe(value)}, not a number: sktag weighs whole "
+                f"{name}[{i}] is {describe_value(value)}, not a number: sktag weighs whole "
                 f"sentences, one weight per sentence (each of its tokens gets it), shape "
                 f"({n_sentences},). To weigh tokens by their label, use class_weight."
             )
@@ -455,7 +508,7 @@ def check_class_weight(class_weight, classes):
     for label, value in zip(known, values):
         if not isinstance(value, Real) or isinstance(value, (bool, np.bool_)):
             raise TypeError(
-                f"class_weight[{label!r}] is {_describe(value)}; weights must be numbers."
+                f"class_weight[{label!r}] is {describe_value(value)}; weights must be numbers."
             )
     weights = np.array(values, dtype=np.float64)
     _check_weight_values(weights, lambda i: f"class_weight[{known[i]!r}]")
