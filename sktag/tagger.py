@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
 from .decoding import Lattice
-from .validation import check_labels, check_sentences
+from ._validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
@@ -397,6 +397,7 @@ class TokenTagger(BaseEstimator):
         state = dict(vars(self))
         state.pop("_trainer", None)
         state.pop("_predictor", None)
+        state.pop("_crf", None)
         if "_weights" in state:
             state["_optimizer_state"] = self._kept_optimizer_state()
         return state
@@ -573,6 +574,7 @@ class TokenTagger(BaseEstimator):
         vars(self).update(self.target_encoder_.get_metadata())
         vars(self).update(self.feature_encoder_.get_metadata())
         self._predictor = None
+        self._crf = None
 
     @property
     def model_(self):
@@ -698,7 +700,9 @@ class TokenTagger(BaseEstimator):
         """The CRF's lattice (its learned transition scores), or None for a softmax model."""
         if self._fitted_shape_params.get("output", "softmax") != "crf":
             return None
-        return Lattice(self.classes_, self.label_scheme_, transitions=self._weights["crf"])
+        if vars(self).get("_crf") is None:  # built once per fitted model
+            self._crf = Lattice(self.classes_, self.label_scheme_, transitions=self._weights["crf"])
+        return self._crf
 
     def _decoding_lattice(self):
         """The lattice ``predict`` decodes on: the CRF's, else the entity scheme's, else None."""
