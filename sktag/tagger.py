@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
 from .decoding import Lattice
-from ._validation import check_labels, check_sentences
+from .validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
