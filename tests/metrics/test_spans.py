@@ -1,8 +1,9 @@
-"""Tests of the span-level scores of sktag.metrics.
+"""Tests of sktag.metrics.spans, the span-level scores, and of spans_from_labels.
 
 ``span_scores`` reproduces nervaluate's four schemes (hand-computed cases
-here, and nervaluate itself when it is installed); its strict scheme on spans
-from tags equals seqeval's entity scores.
+here, and nervaluate itself, which the ``test`` extra installs); its strict
+scheme on spans from tags equals seqeval's entity scores, and the spans
+``spans_from_labels`` reads in the default mode are seqeval's entities.
 """
 
 import random
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import seqeval.metrics as sm
+from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2
 
 from sktag.metrics import (
@@ -338,6 +340,27 @@ def test_spans_from_labels_bad_input():
         spans_from_labels([["B-PER"]], scheme="BIO")
     with pytest.raises(TypeError, match="y: labels of sentence 0 are str"):
         spans_from_labels(["B-PER", "O"])
+
+
+@pytest.mark.parametrize("prefixes", ["BI", "BIES"])
+def test_default_mode_spans_are_seqevals_entities(prefixes):
+    # The default mode reads entities with sktag.schemes.read_entities; they are
+    # seqeval's default-mode entities (its ends inclusive), ill-formed tags included.
+    rng = np.random.RandomState(7)
+    y = random_tags(rng, n_sentences=400, prefixes=prefixes)
+    expected = [sorted((start, end + 1, tag) for tag, start, end in get_entities(seq))
+                for seq in y]
+    assert spans_from_labels(y) == expected
+    assert spans_from_labels(y, scheme="IOBES") == expected  # the scheme is for strict mode
+
+
+@pytest.mark.parametrize("tag", ["NOUN", "B-", "L-PER", "U-PER"])
+def test_default_mode_refuses_tags_it_cannot_read(tag):
+    with pytest.raises(ValueError, match=rf"y: sentence 1, token 1 has tag '{tag}'; the default "
+                                         "mode reads 'O' and B-, I-, E-, S-<type> tags"):
+        spans_from_labels([["O"], ["B-PER", tag]])
+    with pytest.raises(ValueError, match="sentence 0, token 0 has tag '0'"):  # int labels
+        spans_from_labels([[0, 1]])
 
 
 @pytest.mark.parametrize("seed", range(10))
