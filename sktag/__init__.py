@@ -16,7 +16,7 @@ package whose name has no leading underscore) load on first use too:
 from importlib import import_module as _import_module
 from importlib.util import find_spec as _find_spec
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["TokenTagger", "Vocabulary", "load", "__version__"]
 
