@@ -4,7 +4,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .validation import check_sentences
-from .vocabulary import Vocabulary, pad_sequences
+from .vocabulary import Vocabulary, pad_sequences, split_state
 
 __all__ = ["SentenceEncoder"]
 
@@ -60,6 +60,47 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
         if self.char_vocabulary is not None:
             self.char_vocabulary_ = clone(self.char_vocabulary).fit(sentences)
         return self
+
+    def to_state(self):
+        """The encoder as data, for model files.
+
+        Returns
+        -------
+        state : dict
+            ``vocabulary`` and ``char_vocabulary`` (the templates, as given),
+            ``tokenizer`` (always None: a tokenizer is code, which a state
+            does not hold; set it on the encoder :meth:`from_state` gives)
+            and, when fitted, ``vocabulary_`` and ``char_vocabulary_`` (the
+            fitted vocabularies themselves, each with its own ``to_state``).
+        """
+        state = {"vocabulary": self.vocabulary, "char_vocabulary": self.char_vocabulary,
+                 "tokenizer": None}
+        if hasattr(self, "vocabulary_"):
+            state.update(vocabulary_=self.vocabulary_, char_vocabulary_=self.char_vocabulary_)
+        return state
+
+    @classmethod
+    def from_state(cls, state):
+        """The encoder of :meth:`to_state`'s data (vocabularies as objects).
+
+        Parameters
+        ----------
+        state : dict
+            As :meth:`to_state` gives it.
+
+        Returns
+        -------
+        encoder : SentenceEncoder
+
+        Raises
+        ------
+        ValueError
+            An unknown key, or one fitted vocabulary without the other.
+        """
+        params, fitted = split_state(cls, state, ("vocabulary_", "char_vocabulary_"))
+        encoder = cls(**params)
+        vars(encoder).update(fitted)
+        return encoder
 
     def get_metadata(self):
         """Attributes copied onto the tagger (a scikeras encoder hook)."""

@@ -6,9 +6,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .validation import check_labels
 from .schemes import LabelSchemeWarning, canonical_scheme, detect_scheme, scheme_evidence
-from .vocabulary import pad_sequences
+from .validation import check_labels
+from .vocabulary import pad_sequences, split_state
 
 __all__ = ["SequenceLabelEncoder"]
 
@@ -68,7 +68,7 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         self.classes_ = np.array(distinct, dtype=object if isinstance(distinct[0], str) else np.int64)
         self.n_classes_ = len(distinct)
         self.scheme_ = self._scheme_of(labels)
-        self._index = {label: i for i, label in enumerate(distinct)}
+        self._index = self._ids()
         return self
 
     def _scheme_of(self, labels):
@@ -86,6 +86,67 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         if evidence.breaking:
             warnings.warn(evidence.describe(), LabelSchemeWarning, stacklevel=3)
         return scheme
+
+    #: The fitted attributes of :meth:`to_state`, in order.
+    _FITTED_STATE = ("classes_", "n_classes_", "scheme_")
+
+    def to_state(self):
+        """The encoder as plain data, for model files.
+
+        Returns
+        -------
+        state : dict
+            ``scheme``; when fitted also ``classes_`` (the encoder's own
+            array), ``n_classes_``, ``scheme_`` and ``_index`` (label ->
+            class id: derived from ``classes_``, and written because readers
+            of sktag 0.1 require it in a model file).
+        """
+        state = {"scheme": getattr(self, "scheme", None)}  # None: unpickled from sktag 0.1
+        if hasattr(self, "classes_"):
+            state.update(classes_=self.classes_, n_classes_=self.n_classes_,
+                         scheme_=getattr(self, "scheme_", None), _index=self._ids())
+        return state
+
+    @classmethod
+    def from_state(cls, state):
+        """The encoder of :meth:`to_state`'s data.
+
+        The class ids are derived from ``classes_``; an ``_index`` in
+        ``state`` is only compared with them.
+
+        Parameters
+        ----------
+        state : dict
+            As :meth:`to_state` gives it; ``scheme`` (newer than sktag 0.1)
+            defaults to None, ``_index`` may be left out.
+
+        Returns
+        -------
+        encoder : SequenceLabelEncoder
+
+        Raises
+        ------
+        ValueError
+            An unknown key, some fitted attributes but not all,
+            ``n_classes_`` other than the number of ``classes_``, or an
+            ``_index`` that is not the id of each of ``classes_``.
+        """
+        params, fitted = split_state(cls, state, cls._FITTED_STATE, optional=("_index",))
+        encoder = cls(**params)
+        if not fitted:
+            return encoder
+        vars(encoder).update(fitted)
+        if encoder.n_classes_ != len(encoder.classes_):
+            raise ValueError(f"n_classes_ is {encoder.n_classes_}, but there are "
+                             f"{len(encoder.classes_)} classes_")
+        encoder._index = encoder._ids()
+        if "_index" in state and state["_index"] != encoder._index:
+            raise ValueError("_index is not the id of each of classes_")
+        return encoder
+
+    def _ids(self):
+        """Label -> class id, from ``classes_``."""
+        return {label: i for i, label in enumerate(self.classes_.tolist())}
 
     def get_metadata(self):
         """Attributes copied onto the tagger (a scikeras encoder hook)."""

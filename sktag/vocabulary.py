@@ -53,6 +53,47 @@ def token_shape(token):
     return 2 if token[:1].isupper() else UNK_ID
 
 
+def split_state(cls, state, fitted, optional=()):
+    """``(parameters, fitted attributes)`` of an encoder's ``state`` (its ``to_state``).
+
+    The helper of the encoders' ``from_state``: the parameters of ``cls``
+    that ``state`` has (those it lacks, newer than the state, take their
+    defaults), and ``fitted``, all of them or none (an unfitted encoder).
+
+    Parameters
+    ----------
+    cls : type
+        The encoder class.
+    state : dict
+        Parameter and attribute names to values.
+    fitted : tuple of str
+        The fitted attributes of ``cls``'s state.
+    optional : tuple of str, default=()
+        Further keys ``state`` may have; they are in neither result.
+
+    Returns
+    -------
+    params, attributes : dict
+
+    Raises
+    ------
+    ValueError
+        A key of ``state`` that ``cls``'s state does not have, or some of
+        ``fitted`` but not all.
+    """
+    names = cls().get_params(deep=False)
+    unknown = [key for key in state if key not in names and key not in fitted
+               and key not in optional]
+    if unknown:
+        raise ValueError(f"the state of a {cls.__name__} has no key {unknown[0]!r}")
+    present = [name for name in fitted if name in state]
+    if present and len(present) != len(fitted):
+        missing = next(name for name in fitted if name not in state)
+        raise ValueError(f"the state of a fitted {cls.__name__} is missing {missing!r}")
+    return ({name: state[name] for name in names if name in state},
+            {name: state[name] for name in present})
+
+
 class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Map tokens to integer ids and pad sentences to a rectangle.
 
@@ -121,6 +162,55 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.max_size = max_size
         self.lowercase = lowercase
         self.unknown_shapes = unknown_shapes
+
+    #: The fitted attributes of :meth:`to_state`, in order.
+    _FITTED_STATE = ("n_special_", "vocabulary_", "tokens_", "counts_", "unknown_ids_")
+
+    def to_state(self):
+        """The vocabulary as plain data, for model files.
+
+        Returns
+        -------
+        state : dict
+            ``min_freq``, ``max_size``, ``lowercase`` and ``unknown_shapes``;
+            when fitted also ``n_special_``, ``vocabulary_`` (dict),
+            ``tokens_``, ``counts_`` and ``unknown_ids_`` (arrays): the
+            vocabulary's own values, not copies (``unknown_ids_`` is
+            :meth:`unknown_ids`, also for a vocabulary fitted before it).
+        """
+        state = {"min_freq": self.min_freq, "max_size": self.max_size,
+                 "lowercase": self.lowercase, "unknown_shapes": self.unknown_shapes}
+        if hasattr(self, "vocabulary_"):
+            state.update(n_special_=self.n_special_, vocabulary_=self.vocabulary_,
+                         tokens_=self.tokens_, counts_=self.counts_,
+                         unknown_ids_=self.unknown_ids())  # also for one fitted before them
+        return state
+
+    @classmethod
+    def from_state(cls, state):
+        """The vocabulary of :meth:`to_state`'s data.
+
+        Parameters
+        ----------
+        state : dict
+            As :meth:`to_state` gives it; parameters it lacks take their
+            defaults. Its values are used as they are (not copied or checked
+            against each other: :mod:`sktag.persistence` checks a file's).
+
+        Returns
+        -------
+        vocabulary : Vocabulary
+
+        Raises
+        ------
+        ValueError
+            An unknown key, or some fitted attributes but not all.
+        """
+        params, fitted = split_state(cls, state, cls._FITTED_STATE)
+        vocabulary = cls(**params)
+        for name, value in fitted.items():
+            setattr(vocabulary, name, value)
+        return vocabulary
 
     def fit(self, X, y=None):
         """Learn the vocabulary from sentences.
@@ -345,6 +435,45 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     def __init__(self, max_chars=20, min_freq=1):
         self.max_chars = max_chars
         self.min_freq = min_freq
+
+    def to_state(self):
+        """The character vocabulary as plain data, for model files.
+
+        Returns
+        -------
+        state : dict
+            ``max_chars`` and ``min_freq``; when fitted also ``chars_``
+            (the vocabulary's own dict, not a copy).
+        """
+        state = {"max_chars": self.max_chars, "min_freq": self.min_freq}
+        if hasattr(self, "chars_"):
+            state["chars_"] = self.chars_
+        return state
+
+    @classmethod
+    def from_state(cls, state):
+        """The character vocabulary of :meth:`to_state`'s data.
+
+        Parameters
+        ----------
+        state : dict
+            As :meth:`to_state` gives it; parameters it lacks take their
+            defaults.
+
+        Returns
+        -------
+        chars : CharVocabulary
+
+        Raises
+        ------
+        ValueError
+            An unknown key.
+        """
+        params, fitted = split_state(cls, state, ("chars_",))
+        chars = cls(**params)
+        if fitted:
+            chars.chars_ = fitted["chars_"]
+        return chars
 
     def fit(self, X, y=None):
         """Learn the character set.
