@@ -467,12 +467,17 @@ def _reading_states(classes, scheme):
 class Lattice:
     """How per-token probabilities decode in an entity scheme: the best path, marginals, spans.
 
-    With ``reading=False`` the states are the labels and the steps those the
-    scheme allows (:func:`transitions`): the distribution
-    :math:`P(y) \\propto \\prod_t p_t(y_t)` over the valid sequences.
+    With ``reading=False`` (what :class:`~sktag.TokenTagger` decodes with)
+    the states are the labels and the steps those the scheme allows
+    (:func:`transitions`): the distribution
+    :math:`P(y) \\propto \\prod_t p_t(y_t)` over the valid sequences. A
+    token whose mass lies on a label the scheme does not allow there (an
+    ``I-X`` after ``O`` in IOB2) gives it up: the path repairs the prefix
+    (``B-X``) when the entity goes on, and may drop a one-token entity.
+    On English UNER dev (``configurations.entities()``, seed 0) this
+    constraint raised entity F1 from 0.390 (argmax) to 0.437.
 
-    With ``reading=True`` (what :class:`~sktag.TokenTagger` decodes with),
-    IOB1 and IOB2 labels are decoded by what they *read as*, the way
+    With ``reading=True`` IOB1 and IOB2 labels are decoded by what they *read as*, the way
     seqeval's default mode and conlleval read them: an ``I-X`` that no
     ``X`` precedes begins an entity just as ``B-X`` does. The states are the
     readings of a token, per type X: an entity of X begins (the model's
@@ -483,8 +488,11 @@ class Lattice:
     read alike: decoding never throws away the mass of an entity the model
     began with the other prefix, and the path is the most probable
     *reading*, written in valid labels of the scheme (``B-X`` begins in
-    IOB2, ``I-X`` in IOB1). IOBES and BILOU are decoded on their label
-    lattice either way.
+    IOB2, ``I-X`` in IOB1). Because the reading distribution is the
+    model's own, its best path is close to the argmax's reading: on English
+    UNER dev it scored 0.390, as the argmax did, against 0.437 for the
+    label lattice, whose constraint removes the model's weak ``I-`` starts.
+    IOBES and BILOU are decoded on their label lattice either way.
 
     Parameters
     ----------
@@ -492,8 +500,9 @@ class Lattice:
         The labels of the probabilities' columns, e.g. a tagger's ``classes_``.
     scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}
         The labels' entity scheme.
-    reading : bool, default=True
-        Decode the readings of B/I labels (see above) or the label lattice.
+    reading : bool, default=False
+        Decode the readings of B/I labels (see above) instead of the label
+        lattice.
 
     Raises
     ------
@@ -507,13 +516,13 @@ class Lattice:
     >>> p = np.array([[0.1, 0.1, 0.8],     # O
     ...               [0.2, 0.5, 0.3],     # an entity begins: B-PER or I-PER, 0.7
     ...               [0.1, 0.5, 0.4]])    # it goes on
-    >>> [classes[k] for k in Lattice(classes, "IOB2").best_path(p)]
+    >>> [classes[k] for k in Lattice(classes, "IOB2", reading=True).best_path(p)]
     ['O', 'B-PER', 'I-PER']
-    >>> [classes[k] for k in best_path(p, *transitions(classes, "IOB2"))]  # labels only
+    >>> [classes[k] for k in Lattice(classes, "IOB2").best_path(p)]  # the label lattice
     ['O', 'O', 'O']
     """
 
-    def __init__(self, classes, scheme, *, reading=True, transitions=None):
+    def __init__(self, classes, scheme, *, reading=False, transitions=None):
         key = as_key(classes)
         scheme = None if scheme is None and transitions is not None else canonical_scheme(scheme)
         self.classes, self.scheme = key, scheme

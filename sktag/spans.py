@@ -20,8 +20,8 @@ Examples
 >>> classes = ["B-LOC", "B-PER", "I-LOC", "I-PER", "O"]
 >>> for span in decode_spans(text, offsets_for_tokens(tokens), p, classes, "IOB2"):
 ...     print(span.label, repr(span.text), span.start, span.end, round(span.score, 3))
-PER 'Ann Lee' 0 7 0.72
-LOC 'Rome' 12 16 0.9
+PER 'Ann Lee' 0 7 0.78
+LOC 'Rome' 12 16 0.857
 """
 
 import operator
@@ -196,10 +196,9 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
                  path=None, lattice=None):
     """The entities of one sentence's best valid tagging, with their probabilities.
 
-    Decodes the most probable path of the scheme's :class:`sktag.decoding.Lattice`
-    (for IOB1 and IOB2, the most probable *reading* of the labels, as
-    seqeval reads them; for IOBES and BILOU, the most probable valid
-    sequence), reads its entities (:func:`spans_from_tags`) and scores each
+    Decodes the most probable path of a :class:`sktag.decoding.Lattice` (by
+    default the scheme's label lattice: the most probable valid sequence),
+    reads its entities (:func:`spans_from_tags`) and scores each
     with the probability, under the same lattice's distribution, that the
     sentence contains exactly this entity: this type, beginning at this token
     and ending at that token (forward-backward). The scores are not

@@ -528,7 +528,7 @@ def test_the_reading_lattice_is_the_model_s_distribution_over_readings(scheme,
     """Every label sequence, unrestricted, counts for its reading: span scores,
     token marginals and the best path equal the brute-force sums to 1e-9."""
     labels = SCHEME_LABELS[scheme]
-    lattice = decoding.Lattice(labels, scheme)
+    lattice = decoding.Lattice(labels, scheme, reading=True)
     rng = np.random.RandomState(5)
     for n_tokens in (1, 2, 3, 4):
         for trial in range(3):
@@ -570,7 +570,7 @@ def test_the_reading_lattice_never_drops_an_entity_the_argmax_holds(scheme):
         for label, value in row.items():
             p[t, labels.index(label)] = value
     p /= p.sum(axis=1, keepdims=True)
-    path = [labels[k] for k in decoding.Lattice(labels, scheme).best_path(p)]
+    path = [labels[k] for k in decoding.Lattice(labels, scheme, reading=True).best_path(p)]
     assert _reference_entities(path) == {("PER", 1, 3)}
     assert _reference_valid(path, scheme)
     if scheme == "IOB2":

@@ -79,9 +79,8 @@ def test_scores_are_the_span_marginals_of_the_lattice_the_tagger_decodes(ner):
     found = [(s.label, s.token_start, s.token_end) for s in spans]
     expected = Lattice(tagger.classes_, scheme).span_marginals(p, found)
     np.testing.assert_allclose([s.score for s in spans], expected, rtol=1e-9)
-    if scheme in ("IOBES", "BILOU"):  # decoded on their label lattice
-        np.testing.assert_allclose(expected, span_marginals(p, found, tagger.classes_, scheme),
-                                   rtol=1e-9)
+    np.testing.assert_allclose(expected, span_marginals(p, found, tagger.classes_, scheme),
+                               rtol=1e-9)  # the label lattice
     # Pre-tokenized input: offsets into the tokens joined by spaces.
     joined = " ".join(tokens)
     assert [joined[s.start:s.end] for s in spans] == [s.text for s in spans] == ["Bob", "New York"]

@@ -203,8 +203,7 @@ def test_spans_never_overlap_and_lie_inside_the_text(scheme):
         path = Lattice(classes, scheme).best_path(p)
         assert [(s.label, s.token_start, s.token_end) for s in spans] == \
             spans_from_tags([classes[k] for k in path], scheme)
-        if scheme in ("IOBES", "BILOU"):  # their lattice is the label lattice
-            assert (path == best_path(p, allowed, start, end)).all()
+        assert (path == best_path(p, allowed, start, end)).all()  # the label lattice
         previous_end = 0
         for span in spans:
             assert previous_end <= span.start < span.end <= len(text)
