@@ -37,7 +37,7 @@ Run::
     python benchmarks/fuzz_model_files.py --cases 10000
     python benchmarks/fuzz_model_files.py --cases 10000 --load   # also sktag.load + predict
 
-``tests/test_model_files.py`` runs the same cases for a few seconds.
+``tests/persistence/test_model_files.py`` runs the same cases for a few seconds.
 """
 
 import argparse

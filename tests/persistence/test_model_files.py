@@ -22,20 +22,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import sktag
 from sktag import persistence
 from sktag.onnx_graphs import GraphSpec, expected_weight_shapes
 from sktag.persistence import (
-    FORMAT_VERSION, ModelFileError, check_safe_model_file, file_kind, read_model_file,
+    FORMAT_VERSION,
+    ModelFileError,
+    check_safe_model_file,
+    file_kind,
+    read_model_file,
     write_model_file,
 )
 
 _spec = importlib.util.spec_from_file_location(
-    "fuzz_model_files", Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz_model_files.py")
+    "fuzz_model_files", Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz_model_files.py")
 fuzz = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fuzz)
 make_state, same_state, rezip, raw_zip = fuzz.make_state, fuzz.same_state, fuzz.rezip, fuzz.raw_zip
 
-FIXTURE = Path(__file__).parent / "data" / "seed_tagger_format1.sktag"
+FIXTURE = Path(__file__).parents[1] / "data" / "seed_tagger_format1.sktag"
 CONFIGS = {
     "dense": {},
     "dense-no-word-dropout": {"word_dropout": 0.0},
@@ -115,7 +120,7 @@ def test_round_trip_is_exact(tmp_path, config):
     loaded = read_model_file(path)
     assert same_state(loaded, state)
     assert loaded["format_version"] == FORMAT_VERSION
-    assert loaded["writer"]["sktag_version"] == persistence.__version__
+    assert loaded["writer"]["sktag_version"] == sktag.__version__
     assert (loaded["optimizer_state"] is None) == (not config.get("optimizer"))
     for arrays in loaded["weights"].values():
         assert all(a.flags.aligned for a in arrays)
@@ -123,7 +128,7 @@ def test_round_trip_is_exact(tmp_path, config):
 
 def test_zip64_arrays_read_back(tmp_path, monkeypatch):
     """arrays.bin of 2 GiB and more is written with zip64 sizes (here: from 0 bytes)."""
-    monkeypatch.setattr(persistence, "_ZIP64_FROM", 0)
+    monkeypatch.setattr(persistence.format2, "ZIP64_FROM", 0)
     state = make_state()
     path = _write(tmp_path, state)
     with zipfile.ZipFile(path) as archive:
@@ -219,18 +224,8 @@ def test_reading_imports_no_keras_and_unpickles_nothing(dense, tmp_path):
 # ----------------------------------------------------------------------
 # writing
 # ----------------------------------------------------------------------
-def test_write_is_atomic(tmp_path, monkeypatch):
-    path = tmp_path / "m.sktag"
-    path.write_bytes(b"previous model")
-
-    def crash(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", crash)
-    with pytest.raises(KeyboardInterrupt):
-        write_model_file(path, make_state())
-    assert path.read_bytes() == b"previous model"
-    assert os.listdir(tmp_path) == ["m.sktag"]
+def test_write_model_file_is_atomic(check_interrupted_save):
+    check_interrupted_save(lambda path: write_model_file(path, make_state()))
 
 
 def test_written_file_has_ordinary_permissions(dense, tmp_path):
@@ -305,6 +300,72 @@ def test_states_it_could_not_read_are_not_written(tmp_path, change, message):
     with pytest.raises(ValueError, match=message):
         write_model_file(tmp_path / "m.sktag", state)
     assert os.listdir(tmp_path) == []
+
+
+# ----------------------------------------------------------------------
+# the encoders' states
+# ----------------------------------------------------------------------
+def _same(a, b):
+    """Equal states: arrays of one dtype and values, encoders of one class and state."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    if hasattr(a, "to_state"):
+        return type(a) is type(b) and _same(a.to_state(), b.to_state())
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def test_each_encoder_gives_its_state_and_takes_it_back():
+    from sktag.vocabulary import CharVocabulary, Vocabulary
+
+    fitted = make_state(char_dim=2)["fitted"]
+    features = fitted["feature_encoder_"]
+    features.vocabulary = Vocabulary(min_freq=2)
+    encoders = [fitted["target_encoder_"], features, features.vocabulary_,
+                features.char_vocabulary_, Vocabulary(lowercase=True), CharVocabulary(9)]
+    for encoder in encoders:
+        state = encoder.to_state()
+        again = type(encoder).from_state(state)
+        assert _same(again.to_state(), state), type(encoder).__name__
+    with pytest.raises(ValueError, match="has no key 'colour'"):
+        Vocabulary.from_state({"colour": "red"})
+    with pytest.raises(ValueError, match="is missing 'counts_'"):
+        Vocabulary.from_state({k: v for k, v in features.vocabulary_.to_state().items()
+                               if k != "counts_"})
+
+
+def test_the_label_encoder_rebuilds_its_ids_and_checks_a_given_copy():
+    from sktag.labels import SequenceLabelEncoder
+
+    encoder = SequenceLabelEncoder().fit([["B-X", "I-X"], ["O"]])
+    state = encoder.to_state()
+    assert state["_index"] == {"B-X": 0, "I-X": 1, "O": 2}
+    again = SequenceLabelEncoder.from_state({k: v for k, v in state.items() if k != "_index"})
+    assert again.transform([["O", "I-X", "B-X"]]).tolist() == [[2, 1, 0]]
+    with pytest.raises(ValueError, match="_index is not the id of each of classes_"):
+        SequenceLabelEncoder.from_state({**state, "_index": {"B-X": 1, "I-X": 0, "O": 2}})
+    with pytest.raises(ValueError, match="n_classes_ is 2, but there are 3 classes_"):
+        SequenceLabelEncoder.from_state({**state, "n_classes_": 2})
+
+
+def test_the_encoders_states_are_format_2s_fields(dense):
+    """The names a file holds are the encoders' to_state names: renaming an
+    attribute must not change them (files written since format 2 must load)."""
+    with zipfile.ZipFile(dense[1]) as archive:
+        fitted = json.loads(archive.read("sktag.json"))["fitted"]
+
+    def names(tagged):
+        return [pair[0] for pair in tagged["state"]["__dict__"]]
+
+    features = fitted["feature_encoder_"]
+    assert names(fitted["target_encoder_"]) == ["scheme", "classes_", "n_classes_", "scheme_",
+                                                "_index"]
+    assert names(features) == ["vocabulary", "char_vocabulary", "tokenizer", "vocabulary_",
+                               "char_vocabulary_"]
+    assert names(_attr(features, "vocabulary_")[1]) == [
+        "min_freq", "max_size", "lowercase", "unknown_shapes", "n_special_", "vocabulary_",
+        "tokens_", "counts_", "unknown_ids_"]
 
 
 # ----------------------------------------------------------------------
@@ -390,7 +451,7 @@ def test_many_json_values_are_refused_before_parsing_in_little_memory(tmp_path, 
     def never(*args, **kwargs):
         raise AssertionError("the header was parsed")
 
-    monkeypatch.setattr(persistence.json, "loads", never)
+    monkeypatch.setattr(json, "loads", never)
     tracemalloc.start()
     try:
         start = time.perf_counter()
@@ -781,9 +842,10 @@ def test_fuzz_mutated_files_load_and_predict_identically_or_raise_model_file_err
 
 
 def test_the_schema_knows_every_parameter_of_token_tagger():
-    """A new TokenTagger parameter needs its row in persistence._PARAMS (or
+    """A new TokenTagger parameter needs its row in persistence.schema.PARAMS (or
     write_model_file refuses every tagger: a file it could not read)."""
+    from sktag.persistence import schema
     from sktag.tagger import ROUTED_PREFIXES, TokenTagger
 
-    assert set(TokenTagger().get_params(deep=False)) == set(persistence._PARAMS)
-    assert persistence._ROUTED.startswith("(" + "|".join(ROUTED_PREFIXES) + ")__")
+    assert set(TokenTagger().get_params(deep=False)) == set(schema.PARAMS)
+    assert schema.ROUTED.startswith("(" + "|".join(ROUTED_PREFIXES) + ")__")

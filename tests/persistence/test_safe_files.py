@@ -1,7 +1,9 @@
 """Safe model files: tagger.save / sktag.load, with no pickle anywhere.
 
 The file format itself (its schema, bounds and fuzzing, on state dicts) is
-tested in tests/test_model_files.py; these tests go through TokenTagger.
+tested in tests/persistence/test_model_files.py; these tests go through
+TokenTagger. ``fitted_dense``, ``fitted_kept`` and ``toy_data`` are the
+session's (conftest.py).
 """
 
 import json
@@ -23,19 +25,7 @@ from sktag import TokenTagger
 from sktag.persistence import FORMAT_VERSION, ModelFileError
 
 SENTENCES = [["the", "cat", "sat"], ["unseen", "wordz", "!"], [], ["a"] * 70]
-FIXTURE = Path(__file__).parent / "data" / "seed_tagger_format1.sktag"
-
-
-@pytest.fixture(scope="module")
-def fitted_dense(request):
-    X, y = _toy()
-    return TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
-
-
-def _toy():
-    X = [["the", "cat", "sat"], ["a", "dog", "ran"], ["the", "dog", "sat", "down"]] * 4
-    y = [["D", "N", "V"], ["D", "N", "V"], ["D", "N", "V", "R"]] * 4
-    return X, y
+FIXTURE = Path(__file__).parents[1] / "data" / "seed_tagger_format1.sktag"
 
 
 def _assert_same_predictions(a, b, sentences=SENTENCES):
@@ -52,9 +42,10 @@ def _assert_same_predictions(a, b, sentences=SENTENCES):
         {"encoder": "bilstm", "hidden_dim": 8, "dropout": 0.1},
     ],
 )
-def test_round_trip_predicts_identically(params, tmp_path):
-    X, y = _toy()
-    tagger = TokenTagger(d_model=8, epochs=2, random_state=0, **params).fit(X, y)
+def test_round_trip_predicts_identically(params, tmp_path, toy_data, fitted_dense):
+    X, y = toy_data
+    tagger = (TokenTagger(d_model=8, epochs=2, random_state=0, **params).fit(X, y) if params
+              else fitted_dense)  # the same tagger: trained once
     path = tagger.save(tmp_path / "m.sktag")
     loaded = sktag.load(path)
     _assert_same_predictions(tagger, loaded)
@@ -68,8 +59,8 @@ def test_round_trip_predicts_identically(params, tmp_path):
     assert len(loaded.history_["loss"]) == 2
 
 
-def test_int_labels_keep_their_type(tmp_path):
-    X, _ = _toy()
+def test_int_labels_keep_their_type(tmp_path, toy_data):
+    X, _ = toy_data
     y = [[3 if t in ("the", "a") else 7 for t in s] for s in X]
     tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X, y)
     loaded = sktag.load(tagger.save(tmp_path / "m.sktag"))
@@ -114,10 +105,8 @@ def test_archive_holds_json_and_raw_arrays_only(fitted_dense, tmp_path):
         "weights/tagger/0", "weights/tagger/1"}
 
 
-def test_optimizer_state_only_when_asked(tmp_path):
-    X, y = _toy()
-    lean = TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
-    kept = TokenTagger(d_model=8, epochs=2, random_state=0, keep_optimizer=True).fit(X, y)
+def test_optimizer_state_only_when_asked(tmp_path, fitted_dense, fitted_kept):
+    lean, kept = fitted_dense, fitted_kept
     lean_path, kept_path = lean.save(tmp_path / "lean.sktag"), kept.save(tmp_path / "kept.sktag")
     assert os.path.getsize(kept_path) > os.path.getsize(lean_path)
     assert not sktag.load(lean_path).model_.compiled
@@ -127,8 +116,8 @@ def test_optimizer_state_only_when_asked(tmp_path):
         np.testing.assert_array_equal(got.numpy(), want.numpy())
 
 
-def test_optimizer_classes_and_instances_are_stored_by_name(tmp_path):
-    X, y = _toy()
+def test_optimizer_classes_and_instances_are_stored_by_name(tmp_path, toy_data):
+    X, y = toy_data
     for optimizer, stored in ((keras.optimizers.SGD, "SGD"),
                               (keras.optimizers.RMSprop(rho=0.8), "RMSprop")):
         tagger = TokenTagger(d_model=4, epochs=1, optimizer=optimizer, random_state=0).fit(X, y)
@@ -142,8 +131,8 @@ def test_optimizer_classes_and_instances_are_stored_by_name(tmp_path):
     assert loaded.model_.optimizer.get_config()["rho"] == pytest.approx(0.8)
 
 
-def test_code_parameters_must_be_given_again(tmp_path):
-    X, y = _toy()
+def test_code_parameters_must_be_given_again(tmp_path, toy_data):
+    X, y = toy_data
     tagger = TokenTagger(
         d_model=4, epochs=1, random_state=0, tokenizer=str.split,
         callbacks=[keras.callbacks.TerminateOnNaN()],
@@ -159,18 +148,8 @@ def test_code_parameters_must_be_given_again(tmp_path):
     assert sktag.load(path, tokenizer=str.split, verbose=1).verbose == 1
 
 
-def test_write_is_atomic(fitted_dense, tmp_path, monkeypatch):
-    path = tmp_path / "m.sktag"
-    path.write_bytes(b"previous model")
-
-    def crash(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", crash)
-    with pytest.raises(KeyboardInterrupt):
-        fitted_dense.save(path)
-    assert path.read_bytes() == b"previous model"
-    assert os.listdir(tmp_path) == ["m.sktag"]
+def test_save_is_atomic(fitted_dense, check_interrupted_save):
+    check_interrupted_save(fitted_dense.save)
 
 
 def test_saved_file_has_ordinary_permissions(fitted_dense, tmp_path):
@@ -333,11 +312,11 @@ def test_file_of_sktag_0_1_saves_again_in_todays_format(tmp_path):
     assert again.char_classes is False and again.get_params() == tagger.get_params()
 
 
-def test_loading_needs_no_tensorflow(fitted_dense, tmp_path):
+def test_loading_needs_no_tensorflow(fitted_dense, tmp_path, toy_data):
     """A model file loads and predicts where TensorFlow, Keras and h5py cannot be imported."""
     path = fitted_dense.save(tmp_path / "m.sktag")
     conv = TokenTagger(encoder="conv", char_dim=2, hidden_dim=4, d_model=4, epochs=1,
-                       random_state=0).fit(*_toy())
+                       random_state=0).fit(*toy_data)
     conv_path = conv.save(tmp_path / "conv.sktag")
     expected = [t.predict_proba(SENTENCES) for t in (fitted_dense, conv)]
     script = textwrap.dedent(f"""

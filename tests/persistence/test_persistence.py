@@ -1,4 +1,7 @@
-"""joblib/pickle round trips give the same predictions, also in a fresh process."""
+"""joblib/pickle round trips give the same predictions, also in a fresh process.
+
+``fitted_dense``, ``fitted_kept`` and ``toy_data`` are the session's (conftest.py).
+"""
 
 import pickle
 import subprocess
@@ -12,9 +15,9 @@ import pytest
 from sktag import TokenTagger
 
 
-def test_joblib_round_trip_in_a_fresh_process(toy_pos, tmp_path):
-    X, y = toy_pos
-    tagger = TokenTagger(d_model=8, epochs=3, learning_rate=0.05, random_state=0).fit(X, y)
+def test_joblib_round_trip_in_a_fresh_process(toy_data, fitted_dense, tmp_path):
+    X, _ = toy_data
+    tagger = fitted_dense
     model_path = tmp_path / "tagger.joblib"
     joblib.dump(tagger, model_path)
     sentences = X[:10] + [["unseen", "words", "here"], []]
@@ -40,9 +43,9 @@ def test_joblib_round_trip_in_a_fresh_process(toy_pos, tmp_path):
     assert labels == tagger.predict(sentences)
 
 
-def test_pickle_keeps_fitted_state_and_can_keep_training(toy_pos):
-    X, y = toy_pos
-    tagger = TokenTagger(d_model=8, epochs=2, random_state=0).fit(X, y)
+def test_pickle_keeps_fitted_state_and_can_keep_training(toy_data, fitted_dense):
+    X, y = toy_data
+    tagger = fitted_dense
     copy = pickle.loads(pickle.dumps(tagger))
     assert copy.history_ == tagger.history_
     assert list(copy.classes_) == list(tagger.classes_)
@@ -64,11 +67,9 @@ def test_fitted_with_callback_instances_still_pickles(toy_pos, tmp_path):
     np.testing.assert_array_equal(copy.predict_proba(X[:1])[0], tagger.predict_proba(X[:1])[0])
 
 
-def test_pickles_hold_no_optimizer_state_unless_asked(toy_pos):
-    X, y = toy_pos
-    params = dict(d_model=32, epochs=1, random_state=0)
-    lean = TokenTagger(**params).fit(X, y)
-    kept = TokenTagger(**params, keep_optimizer=True).fit(X, y)
+def test_pickles_hold_no_optimizer_state_unless_asked(toy_data, fitted_dense, fitted_kept):
+    X, y = toy_data
+    lean, kept = fitted_dense, fitted_kept
     lean_bytes, kept_bytes = pickle.dumps(lean), pickle.dumps(kept)
     assert len(lean_bytes) < len(kept_bytes)
     lean_copy, kept_copy = pickle.loads(lean_bytes), pickle.loads(kept_bytes)
@@ -79,7 +80,7 @@ def test_pickles_hold_no_optimizer_state_unless_asked(toy_pos):
     lean_copy.partial_fit(X, y)
     assert lean_copy.model_.compiled
     assert set(lean_copy.history_) == {"loss", "accuracy"}
-    assert len(lean_copy.history_["loss"]) == 2
+    assert len(lean_copy.history_["loss"]) == len(lean.history_["loss"]) + 1
 
 
 def test_pickle_from_before_char_classes_loads_without_them(toy_pos):
@@ -109,7 +110,7 @@ def test_a_pickle_of_sktag_0_1_0_still_loads_and_predicts_the_same(seed_data, tm
     # (tests/data/README.md); unpickling migrates the model to weights.
     from pathlib import Path
 
-    path = Path(__file__).parent / "data" / "seed_tagger_pickle_0.1.0.pkl"
+    path = Path(__file__).parents[1] / "data" / "seed_tagger_pickle_0.1.0.pkl"
     old = joblib.load(path)
     sentences = ["당신은 수학 선생님 입니다", "나는 학생 입니다"]
     assert old.predict(sentences) == [[0, 1, 1, 0], [0, 1, 0]]
