@@ -552,6 +552,7 @@ class TokenTagger(BaseEstimator):
             from .training import KerasTrainer
 
             fitted = {name: getattr(self, name) for name in _TRAINED_STATE}
+            fitted["seed_"] = fitted.pop("_random_state")  # the trainer's public name for it
             trainer = KerasTrainer.resume(self.get_params(deep=False), fitted, self._weights,
                                           self._optimizer_state)
             self._trainer = trainer
@@ -566,7 +567,7 @@ class TokenTagger(BaseEstimator):
         self.target_encoder_ = trainer.target_encoder_
         self.feature_encoder_ = trainer.feature_encoder_
         self.history_ = {key: list(values) for key, values in trainer.history_.items()}
-        self._random_state = trainer._random_state
+        self._random_state = trainer.seed_
         self._fitted_shape_params = {name: getattr(self, name) for name in _SHAPE_PARAMS}
         self._set_derived_state()
 
