@@ -532,6 +532,8 @@ class Lattice:
         else:
             self._states = (_reading_states if reading and scheme in ("IOB1", "IOB2")
                             else _label_states)(key, scheme)
+        self._steps = self.allowed_steps()  # the masks best_path takes, made once
+        self._labels_are_states = not self._weighted and self._states.gather.shape[1] == len(key)
 
     def allowed_steps(self):
         """``(allowed, start, end)`` as bool arrays over the states: which step
@@ -553,6 +555,8 @@ class Lattice:
     def best_path(self, probabilities):
         """The most probable path of one sentence, as the class index of each token."""
         states = self._states
+        if self._labels_are_states:  # the label lattice: best_path floors and checks itself
+            return best_path(probabilities, *self._steps)
         potentials = self.potentials(probabilities)
         if not len(potentials):
             return np.zeros(0, dtype=np.intp)
@@ -560,7 +564,7 @@ class Lattice:
             path = _viterbi(np.log(potentials), _log_weights(states.moves),
                             _log_weights(states.start), _log_weights(states.end))
         else:
-            path = best_path(potentials, states.moves > 0, states.start > 0, states.end > 0)
+            path = best_path(potentials, *self._steps)
         return states.output[path]
 
     def token_marginals(self, probabilities):
