@@ -87,11 +87,11 @@ def make_state(encoder="dense", char_dim=0, char_classes=False, n_layers=1, word
 
     The encoders are fitted on a few sentences; the weights have the
     shapes the model of these parameters has
-    (:func:`sktag.onnx_graphs.expected_weight_shapes`), so no Keras is needed.
+    (:func:`sktag.architecture.expected_weight_shapes`), so no Keras is needed.
     """
+    from sktag.architecture import GraphSpec, expected_weight_shapes
     from sktag.features import SentenceEncoder
     from sktag.labels import SequenceLabelEncoder
-    from sktag.onnx_graphs import GraphSpec, expected_weight_shapes
     from sktag.vocabulary import CharVocabulary
 
     y = Y if labels == "str" else [[len(t) % 3 for t in s] for s in X]

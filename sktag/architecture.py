@@ -1,22 +1,95 @@
 """What a tagger's model is, in plain values: no Keras, ONNX or TensorFlow.
 
 The names of the context encoders (the ``encoder`` parameter of
-:class:`~sktag.TokenTagger`) and :class:`GraphSpec`, the structure that the
-weights alone do not say. The Keras builders (:mod:`sktag.models`), the ONNX
-graphs (:mod:`sktag.onnx_graphs`), the tagger's parameter checks and the
-model-file schema (:mod:`sktag.persistence`) all take them from here.
+:class:`~sktag.TokenTagger`), the model's geometry (:data:`MAX_CHARS`,
+:data:`N_AFFIX`, :func:`char_filters`), the names of its layers,
+:class:`GraphSpec` (the structure that the weights alone do not say) and
+:func:`expected_weight_shapes`. The Keras builders (:mod:`sktag.models`),
+the ONNX graphs (:mod:`sktag.onnx_graphs`), the tagger's parameter checks and
+the model-file schema (:mod:`sktag.persistence`) all take them from here.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ENCODERS", "OUTPUTS", "GraphSpec"]
+__all__ = [
+    "AFFIX_CHARS_LAYER",
+    "CHAR_CLASSES_LAYER",
+    "CHAR_CONV_LAYER",
+    "CHAR_EMBEDDING_LAYER",
+    "CHAR_ENCODER_MODEL",
+    "CHAR_POOL_LAYER",
+    "CONTEXT_LAYER_PREFIXES",
+    "CRF_LAYER",
+    "EMBEDDING_LAYER",
+    "ENCODERS",
+    "LAYER_NAMES",
+    "MAX_CHARS",
+    "N_AFFIX",
+    "OUTPUTS",
+    "TAGGER_LAYER",
+    "UNTRAINED_LAYERS",
+    "WORD_DROPOUT_LAYER",
+    "WORD_TAGGER_MODEL",
+    "GraphSpec",
+    "char_filters",
+    "expected_weight_shapes",
+]
 
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
 ENCODERS = ("dense", "conv", "bilstm")
 #: The values of its ``output`` parameter: per-token softmax, or a linear-chain CRF.
 OUTPUTS = ("softmax", "crf")
+
+#: Default width of a token's row of character ids
+#: (:class:`~sktag.vocabulary.CharVocabulary`'s ``max_chars``).
+MAX_CHARS = 20
+#: Characters taken from each end of a token (``AffixChars``); a character
+#: vocabulary's rows hold at least this many characters.
+N_AFFIX = 3
+
+
+def char_filters(char_dim):
+    """Filters of the character CNN: ``4 * char_dim``."""
+    return 4 * char_dim
+
+
+# The names of the layers of build_model's models: the keys of the weights
+# (sktag.onnx_graphs.keras_weights), of a model file's arrays and of the graphs' inputs.
+#: Word embedding.
+EMBEDDING_LAYER = "embedding"
+#: The output Dense layer (softmax, or the CRF's per-token scores).
+TAGGER_LAYER = "tagger"
+#: The CRF's transition, start and end scores (``output="crf"``).
+CRF_LAYER = "crf"
+#: Word dropout's rates and targets (not trained).
+WORD_DROPOUT_LAYER = "word_dropout"
+#: The character embedding, shared by the CNN and the affixes.
+CHAR_EMBEDDING_LAYER = "char_embedding"
+#: The character CNN's convolution.
+CHAR_CONV_LAYER = "char_conv"
+#: Its max-pooling over all ``max_chars`` positions.
+CHAR_POOL_LAYER = "char_pool"
+#: The prefix and suffix character ids (``AffixChars``).
+AFFIX_CHARS_LAYER = "affix_chars"
+#: The character class table (``CharClasses``; not trained).
+CHAR_CLASSES_LAYER = "char_classes"
+#: The nested models of a model with characters.
+CHAR_ENCODER_MODEL = "char_encoder"
+WORD_TAGGER_MODEL = "word_tagger"
+#: Layers whose weights are not trained (no optimizer slots).
+UNTRAINED_LAYERS = frozenset({WORD_DROPOUT_LAYER, CHAR_CLASSES_LAYER})
+#: Every fixed layer name of build_model's models (the context layers aside).
+LAYER_NAMES = frozenset({
+    "token_ids", "char_ids", "token_chars", CHAR_ENCODER_MODEL, WORD_TAGGER_MODEL,
+    CHAR_EMBEDDING_LAYER, CHAR_CONV_LAYER, CHAR_POOL_LAYER, "char_cnn", AFFIX_CHARS_LAYER,
+    "affix_features", CHAR_CLASSES_LAYER, "char_features", WORD_DROPOUT_LAYER,
+    EMBEDDING_LAYER, "word_and_chars", "token_mask", "feature_dropout", TAGGER_LAYER,
+    "distinct_tokens", "token_rows", CRF_LAYER,
+})
+#: Prefixes of the context layers, numbered from 0 (``conv_0``, ``bilstm_1`` ...).
+CONTEXT_LAYER_PREFIXES = ("conv_", "zero_padding_", "bilstm_", "dropout_")
 
 
 @dataclass(frozen=True)
@@ -32,9 +105,9 @@ class GraphSpec:
         ``encoder="dense"``.
     char : bool, default=False
         Whether the model has the character encoder.
-    max_chars : int, default=20
+    max_chars : int, default=MAX_CHARS
         Width of each token's row of character ids (with ``char``).
-    n_affix : int, default=3
+    n_affix : int, default=N_AFFIX
         Characters taken from each end of a token (``AffixChars``); 0 for none.
     char_classes : bool, default=False
         Whether the character features end with ``CharClasses``.
@@ -47,8 +120,8 @@ class GraphSpec:
     encoder: str
     n_layers: int = 1
     char: bool = False
-    max_chars: int = 20
-    n_affix: int = 3
+    max_chars: int = MAX_CHARS
+    n_affix: int = N_AFFIX
     char_classes: bool = False
     output: str = "softmax"
 
@@ -70,3 +143,97 @@ class GraphSpec:
     def n_context_layers(self):
         """Number of context layers the graph has: 0 for ``"dense"``."""
         return 0 if self.encoder == "dense" else int(self.n_layers)
+
+    @classmethod
+    def from_params(cls, params, *, char_vocabulary=None):
+        """The spec of the model a tagger's parameters build.
+
+        Parameters
+        ----------
+        params : mapping
+            ``encoder``, ``n_layers``, ``char_dim``, ``char_classes`` and,
+            optionally, ``output`` (default ``"softmax"``: files and pickles
+            that predate it), as :class:`~sktag.TokenTagger` takes them.
+        char_vocabulary : CharVocabulary, default=None
+            The fitted character vocabulary; its ``max_chars`` is the
+            graph's. Needed when ``char_dim > 0``.
+
+        Returns
+        -------
+        spec : GraphSpec
+            With characters only when ``char_dim > 0`` (``char_classes``
+            counts only then) and :data:`N_AFFIX` affix characters.
+
+        Raises
+        ------
+        ValueError
+            ``char_dim > 0`` without a character vocabulary, or values
+            :class:`GraphSpec` refuses.
+        """
+        char = bool(params["char_dim"])
+        if char and char_vocabulary is None:
+            raise ValueError("char_dim > 0 needs a character vocabulary.")
+        return cls(
+            encoder=params["encoder"], n_layers=params["n_layers"], char=char,
+            max_chars=char_vocabulary.max_chars if char else MAX_CHARS, n_affix=N_AFFIX,
+            char_classes=bool(char and params["char_classes"]),
+            output=params.get("output") or "softmax",
+        )
+
+
+def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char_dim=0,
+                           hidden_dim=128, word_dropout=False):
+    """The weight shapes of the model :func:`sktag.models.build_model` makes.
+
+    What :func:`sktag.onnx_graphs.keras_weights` of that model gives, shapes
+    only, computed from the sizes alone: a model file's header says how big
+    every array must be before any of them is read.
+
+    Parameters
+    ----------
+    spec : GraphSpec
+        The model's structure (``spec.char`` gives the character encoder,
+        with ``spec.n_affix`` prefix and suffix characters and, with
+        ``spec.char_classes``, the class table).
+    n_vocab, n_classes, d_model, n_chars, char_dim, hidden_dim
+        As given to ``build_model``; ``n_chars`` and ``char_dim`` only count
+        with ``spec.char``.
+    word_dropout : bool, default=False
+        Whether the model has the ``word_dropout`` layer (``build_model``
+        was given ``word_dropout_rates``).
+
+    Returns
+    -------
+    shapes : dict of str to list of tuple of int
+        Layer name -> the shape of each of its weight arrays, in
+        ``layer.get_weights()`` order. All are float32 except the second
+        array of ``word_dropout`` (its int32 targets).
+    """
+    from .vocabulary import CHAR_CLASSES
+
+    shapes = {}
+    if word_dropout:
+        shapes[WORD_DROPOUT_LAYER] = [(n_vocab,), (n_vocab,)]  # rates, targets
+    shapes[EMBEDDING_LAYER] = [(n_vocab, d_model)]
+    width = d_model
+    if spec.char:
+        filters = char_filters(char_dim)
+        shapes[CHAR_EMBEDDING_LAYER] = [(n_chars, char_dim)]
+        shapes[CHAR_CONV_LAYER] = [(1, 3, char_dim, filters), (filters,)]
+        width += filters + 2 * spec.n_affix * char_dim
+        if spec.char_classes:
+            shapes[CHAR_CLASSES_LAYER] = [(n_chars, len(CHAR_CLASSES))]
+            width += 2 * len(CHAR_CLASSES)
+    for i in range(spec.n_context_layers):
+        if spec.encoder == "conv":
+            shapes[f"conv_{i}"] = [(3, width, hidden_dim), (hidden_dim,)]
+            width = hidden_dim
+        else:
+            direction = [(width, 4 * hidden_dim), (hidden_dim, 4 * hidden_dim), (4 * hidden_dim,)]
+            shapes[f"bilstm_{i}"] = direction + direction  # forward, then backward
+            width = 2 * hidden_dim
+    shapes[TAGGER_LAYER] = [(width, n_classes), (n_classes,)]
+    if spec.output == "crf":
+        # from-to transitions, start and end scores
+        shapes[CRF_LAYER] = [(n_classes, n_classes), (n_classes,), (n_classes,)]
+    return shapes

@@ -26,6 +26,7 @@ import threading
 
 import numpy as np
 
+from .architecture import EMBEDDING_LAYER, TAGGER_LAYER
 from .batching import prediction_batches
 from .vocabulary import pad_sequences
 
@@ -37,7 +38,7 @@ def make_predictor(spec, weights, encoder, n_classes):
 
     Parameters
     ----------
-    spec : sktag.onnx_graphs.GraphSpec
+    spec : sktag.architecture.GraphSpec
         The model's structure.
     weights : dict of str to list of ndarray
         Layer name -> weights.
@@ -69,8 +70,8 @@ class TablePredictor:
     """
 
     def __init__(self, weights, encoder, n_classes):
-        embedding = weights["embedding"][0]
-        kernel, bias = weights["tagger"]
+        embedding = weights[EMBEDDING_LAYER][0]
+        kernel, bias = weights[TAGGER_LAYER]
         logits = embedding @ kernel + bias
         logits -= logits.max(axis=1, keepdims=True)
         table = np.exp(logits)
@@ -111,7 +112,7 @@ class OnnxPredictor:
 
     Parameters
     ----------
-    spec : sktag.onnx_graphs.GraphSpec
+    spec : sktag.architecture.GraphSpec
         The model's structure.
     weights : dict of str to list of ndarray
         Layer name -> weights.

@@ -21,7 +21,23 @@ import threading
 import numpy as np
 
 from ._tensorflow import keras  # TensorFlow imported without its start-up lines
-from .architecture import ENCODERS
+from .architecture import (
+    AFFIX_CHARS_LAYER,
+    CHAR_CLASSES_LAYER,
+    CHAR_CONV_LAYER,
+    CHAR_EMBEDDING_LAYER,
+    CHAR_ENCODER_MODEL,
+    CHAR_POOL_LAYER,
+    CRF_LAYER,
+    EMBEDDING_LAYER,
+    ENCODERS,
+    MAX_CHARS,
+    N_AFFIX,
+    TAGGER_LAYER,
+    WORD_DROPOUT_LAYER,
+    WORD_TAGGER_MODEL,
+    char_filters,
+)
 from .vocabulary import CHAR_CLASSES
 
 ops = keras.ops
@@ -198,11 +214,11 @@ class AffixChars(keras.layers.Layer):
 
     Parameters
     ----------
-    n : int, default=3
+    n : int, default=N_AFFIX
         Characters taken from each end.
     """
 
-    def __init__(self, n=3, **kwargs):
+    def __init__(self, n=N_AFFIX, **kwargs):
         super().__init__(**kwargs)
         self.n = int(n)
 
@@ -500,7 +516,7 @@ def build_dense_model(n_vocab, n_classes, *, d_model=64, word_dropout_rates=None
     )
 
 
-def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3, char_classes=None):
+def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=N_AFFIX, char_classes=None):
     """Character features of each token: ``(batch, length, n_features)``.
 
     A CNN over the characters, max-pooled (``4 * char_dim`` filters), the
@@ -508,21 +524,22 @@ def _char_features(char_ids, n_chars, char_dim, max_chars, n_affix=3, char_class
     (see :class:`AffixChars`), which share the CNN's character embedding,
     and with a ``char_classes`` table the 8 :class:`CharClasses` features.
     """
-    filters = 4 * char_dim
-    embedding = keras.layers.Embedding(n_chars, char_dim, name="char_embedding")
+    filters = char_filters(char_dim)
+    embedding = keras.layers.Embedding(n_chars, char_dim, name=CHAR_EMBEDDING_LAYER)
     x = embedding(char_ids)
     # (batch, length, max_chars, char_dim): a (1, 3) Conv2D is a 1-D convolution
     # over the characters of every token at once.
-    x = keras.layers.Conv2D(filters, (1, 3), padding="same", activation="relu", name="char_conv")(x)
-    x = keras.layers.MaxPooling2D((1, max_chars), name="char_pool")(x)
+    x = keras.layers.Conv2D(filters, (1, 3), padding="same", activation="relu",
+                            name=CHAR_CONV_LAYER)(x)
+    x = keras.layers.MaxPooling2D((1, max_chars), name=CHAR_POOL_LAYER)(x)
     x = keras.layers.Reshape((-1, filters), name="char_cnn")(x)
     parts = [x]
     if n_affix:
-        affixes = embedding(AffixChars(n_affix, name="affix_chars")(char_ids))
+        affixes = embedding(AffixChars(n_affix, name=AFFIX_CHARS_LAYER)(char_ids))
         parts.append(keras.layers.Reshape((-1, 2 * n_affix * char_dim),
                                           name="affix_features")(affixes))
     if char_classes is not None:
-        classes = CharClasses(n_chars, name="char_classes")
+        classes = CharClasses(n_chars, name=CHAR_CLASSES_LAYER)
         parts.append(classes(char_ids))
         classes.table.assign(np.asarray(char_classes, dtype=np.float32))
     return parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="char_features")(parts)
@@ -536,7 +553,7 @@ def build_model(
     d_model=64,
     n_chars=0,
     char_dim=0,
-    max_chars=20,
+    max_chars=MAX_CHARS,
     char_classes=None,
     hidden_dim=128,
     n_layers=1,
@@ -565,7 +582,7 @@ def build_model(
     char_dim : int, default=0
         Character embedding size; 0 disables the character CNN. The CNN has
         ``4 * char_dim`` filters of width 3, max-pooled over the token.
-    max_chars : int, default=20
+    max_chars : int, default=MAX_CHARS
         Width of the character input of each token.
     char_classes : ndarray of shape (n_chars, 4), default=None
         The class table of the character ids
@@ -621,7 +638,7 @@ def build_model(
         char_encoder = keras.Model(
             char_ids,
             _char_features(char_ids, n_chars, char_dim, max_chars, char_classes=char_classes),
-            name="char_encoder",
+            name=CHAR_ENCODER_MODEL,
         )
         word_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         # The features in the dtype the character encoder computes them in
@@ -629,7 +646,7 @@ def build_model(
         features = keras.Input(shape=(None, char_encoder.output.shape[-1]),
                                dtype=char_encoder.output.dtype, name="token_chars")
         word_tagger = keras.Model(
-            [word_ids, features], tag_words(word_ids, features), name="word_tagger"
+            [word_ids, features], tag_words(word_ids, features), name=WORD_TAGGER_MODEL
         )
         outer_chars = keras.Input(shape=(None, max_chars), dtype="int32", name="char_ids")
         # The character encoder runs once per distinct token of a batch.
@@ -645,12 +662,12 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
     mask = TokenMask(name="token_mask")(ids)
     x = ids
     if word_dropout_rates is not None:
-        dropout_layer = WordDropout(n_vocab, name="word_dropout")
+        dropout_layer = WordDropout(n_vocab, name=WORD_DROPOUT_LAYER)
         x = dropout_layer(x)
         dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
         if word_dropout_targets is not None:
             dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
-    x = keras.layers.Embedding(n_vocab, d_model, name="embedding")(x)
+    x = keras.layers.Embedding(n_vocab, d_model, name=EMBEDDING_LAYER)(x)
     if chars is not None:
         x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
     if dropout:
@@ -672,9 +689,10 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
     # and the Keras loss finds the float32 logits under the softmax. It stays
     # one layer, so the layer names (and the weights) are those of float32.
     if output == "crf":  # logits for the CRF's sequence loss; the graphs add the softmax
-        scores = keras.layers.Dense(n_classes, dtype="float32", name="tagger")(x)
-        return CRF(n_classes, name="crf")(scores)
-    return keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="tagger")(x)
+        scores = keras.layers.Dense(n_classes, dtype="float32", name=TAGGER_LAYER)(x)
+        return CRF(n_classes, name=CRF_LAYER)(scores)
+    return keras.layers.Dense(n_classes, activation="softmax", dtype="float32",
+                              name=TAGGER_LAYER)(x)
 
 
 def find_layer(model, name):
@@ -706,6 +724,6 @@ def split_at_characters(model):
     distinct token. Models saved before the split (one flat graph) give None.
     """
     names = {layer.name for layer in model.layers}
-    if not {"char_encoder", "word_tagger"} <= names:
+    if not {CHAR_ENCODER_MODEL, WORD_TAGGER_MODEL} <= names:
         return None
-    return model.get_layer("char_encoder"), model.get_layer("word_tagger")
+    return model.get_layer(CHAR_ENCODER_MODEL), model.get_layer(WORD_TAGGER_MODEL)

@@ -61,7 +61,22 @@ from dataclasses import asdict
 import numpy as np
 
 from . import __version__, onnx_proto
-from .architecture import GraphSpec
+from .architecture import (
+    AFFIX_CHARS_LAYER,
+    CHAR_CLASSES_LAYER,
+    CHAR_CONV_LAYER,
+    CHAR_EMBEDDING_LAYER,
+    CHAR_POOL_LAYER,
+    CONTEXT_LAYER_PREFIXES,
+    CRF_LAYER,
+    EMBEDDING_LAYER,
+    LAYER_NAMES,
+    MAX_CHARS,
+    N_AFFIX,
+    TAGGER_LAYER,
+    GraphSpec,
+    expected_weight_shapes,
+)
 
 __all__ = [
     "ALLOWED_OPS",
@@ -71,6 +86,7 @@ __all__ = [
     "build_char_encoder",
     "build_tagger",
     "build_word_tagger",
+    "expected_weight_shapes",
     "keras_weights",
     "spec_from_keras",
 ]
@@ -93,14 +109,10 @@ ALLOWED_OPS = frozenset({
 # Keras's LSTM kernels hold the gates' blocks in the order i, f, c, o; ONNX's in i, o, f, c.
 _KERAS_TO_ONNX_GATES = (0, 3, 1, 2)
 
-# The names of the layers of build_model's models; _CONTEXT_LAYERS are numbered from 0.
-_KNOWN_LAYERS = frozenset({
-    "token_ids", "char_ids", "token_chars", "char_encoder", "word_tagger",
-    "char_embedding", "char_conv", "char_pool", "char_cnn", "affix_chars", "affix_features",
-    "char_classes", "char_features", "word_dropout", "embedding", "word_and_chars",
-    "token_mask", "feature_dropout", "tagger", "distinct_tokens", "token_rows", "crf",
-})
-_CONTEXT_LAYERS = ("conv_", "zero_padding_", "bilstm_", "dropout_")
+# The names of the layers of build_model's models (sktag.architecture); the
+# context layers are numbered from 0.
+_KNOWN_LAYERS = LAYER_NAMES
+_CONTEXT_LAYERS = CONTEXT_LAYER_PREFIXES
 
 
 # ---------------------------------------------------------------------------
@@ -188,19 +200,19 @@ def spec_from_keras(model):
     indices = context.get(encoder + "_", set())
     if indices != set(range(len(indices))):
         raise ValueError(f"The {encoder} layers are not numbered 0 to {len(indices) - 1}.")
-    char = "char_embedding" in layers
-    max_chars, n_affix = 20, 3
+    char = CHAR_EMBEDDING_LAYER in layers
+    max_chars, n_affix = MAX_CHARS, N_AFFIX
     if char:
-        pool = layers.get("char_pool")
+        pool = layers.get(CHAR_POOL_LAYER)
         if pool is None:
             raise ValueError("The model has a char_embedding but no char_pool.")
         max_chars = int(pool.pool_size[-1])
-        affix = layers.get("affix_chars")
+        affix = layers.get(AFFIX_CHARS_LAYER)
         n_affix = int(affix.n) if affix is not None else 0
     return GraphSpec(
         encoder=encoder, n_layers=len(indices), char=char, max_chars=max_chars,
-        n_affix=n_affix, char_classes=char and "char_classes" in layers,
-        output="crf" if "crf" in layers else "softmax",
+        n_affix=n_affix, char_classes=char and CHAR_CLASSES_LAYER in layers,
+        output="crf" if CRF_LAYER in layers else "softmax",
     )
 
 
@@ -296,10 +308,10 @@ def _emit_char_features(g, spec, weights, char_ids):
     Returns the name of the float32 ``(N, n_features)`` features and
     ``n_features``.
     """
-    (table,) = _layer(weights, "char_embedding", 1)
-    _expect(table, (None, None), "char_embedding")
+    (table,) = _layer(weights, CHAR_EMBEDDING_LAYER, 1)
+    _expect(table, (None, None), CHAR_EMBEDDING_LAYER)
     n_chars, char_dim = table.shape
-    kernel, bias = _layer(weights, "char_conv", 2)
+    kernel, bias = _layer(weights, CHAR_CONV_LAYER, 2)
     _expect(kernel, (1, 3, char_dim, None), "char_conv kernel")
     filters = kernel.shape[-1]
     _expect(bias, (filters,), "char_conv bias")
@@ -336,7 +348,7 @@ def _emit_char_features(g, spec, weights, char_ids):
         width += 2 * n * char_dim
 
     if spec.char_classes:
-        (classes_table,) = _layer(weights, "char_classes", 1)
+        (classes_table,) = _layer(weights, CHAR_CLASSES_LAYER, 1)
         _expect(classes_table, (n_chars, None), "char_classes table")
         classes = g.op(
             "Gather", g.const("char_classes.table", classes_table), char_ids, axis=0,
@@ -363,8 +375,8 @@ def _emit_word_tagger(g, spec, weights, token_ids, token_chars=None, n_char_feat
 
     Returns the name of the probabilities and the number of classes.
     """
-    (table,) = _layer(weights, "embedding", 1)
-    _expect(table, (None, None), "embedding")
+    (table,) = _layer(weights, EMBEDDING_LAYER, 1)
+    _expect(table, (None, None), EMBEDDING_LAYER)
     x = g.op(
         "Gather", g.const("embedding.embeddings", table), token_ids, axis=0, hint="word_vectors"
     )
@@ -442,7 +454,7 @@ def _emit_word_tagger(g, spec, weights, token_ids, token_chars=None, n_char_feat
                  g.const("batch_axis", [1], np.int64))
         x = g.op("Transpose", x, perm=[1, 0, 2])  # (B, L, 2H)
 
-    kernel, bias = _layer(weights, "tagger", 2)
+    kernel, bias = _layer(weights, TAGGER_LAYER, 2)
     _expect(kernel, (width, None), "tagger kernel")
     n_classes = kernel.shape[1]
     _expect(bias, (n_classes,), "tagger bias")
@@ -616,61 +628,3 @@ def build_tagger(spec, weights):
         inputs, [_tensor("probabilities", onnx_proto.FLOAT, ["batch", "length", n_classes])],
         spec, "tagger",
     )
-
-
-
-def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char_dim=0,
-                           hidden_dim=128, word_dropout=False):
-    """The weight shapes of the model :func:`sktag.models.build_model` makes.
-
-    What :func:`keras_weights` of that model gives, shapes only, computed from
-    the sizes alone: a model file's header says how big every array must
-    be before any of them is read.
-
-    Parameters
-    ----------
-    spec : GraphSpec
-        The model's structure (``spec.char`` gives the character encoder,
-        with ``spec.n_affix`` prefix and suffix characters and, with
-        ``spec.char_classes``, the class table).
-    n_vocab, n_classes, d_model, n_chars, char_dim, hidden_dim
-        As given to ``build_model``; ``n_chars`` and ``char_dim`` only count
-        with ``spec.char``.
-    word_dropout : bool, default=False
-        Whether the model has the ``word_dropout`` layer (``build_model``
-        was given ``word_dropout_rates``).
-
-    Returns
-    -------
-    shapes : dict of str to list of tuple of int
-        Layer name -> the shape of each of its weight arrays, in
-        ``layer.get_weights()`` order. All are float32 except the second
-        array of ``word_dropout`` (its int32 targets).
-    """
-    from .vocabulary import CHAR_CLASSES
-
-    shapes = {}
-    if word_dropout:
-        shapes["word_dropout"] = [(n_vocab,), (n_vocab,)]  # rates, targets
-    shapes["embedding"] = [(n_vocab, d_model)]
-    width = d_model
-    if spec.char:
-        filters = 4 * char_dim
-        shapes["char_embedding"] = [(n_chars, char_dim)]
-        shapes["char_conv"] = [(1, 3, char_dim, filters), (filters,)]
-        width += filters + 2 * spec.n_affix * char_dim
-        if spec.char_classes:
-            shapes["char_classes"] = [(n_chars, len(CHAR_CLASSES))]
-            width += 2 * len(CHAR_CLASSES)
-    for i in range(spec.n_context_layers):
-        if spec.encoder == "conv":
-            shapes[f"conv_{i}"] = [(3, width, hidden_dim), (hidden_dim,)]
-            width = hidden_dim
-        else:
-            direction = [(width, 4 * hidden_dim), (hidden_dim, 4 * hidden_dim), (4 * hidden_dim,)]
-            shapes[f"bilstm_{i}"] = direction + direction  # forward, then backward
-            width = 2 * hidden_dim
-    shapes["tagger"] = [(width, n_classes), (n_classes,)]
-    if spec.output == "crf":
-        shapes["crf"] = [(n_classes, n_classes), (n_classes,), (n_classes,)]  # from-to, start, end
-    return shapes

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .architecture import MAX_CHARS
 from .validation import check_sentences
 
 __all__ = [
@@ -409,7 +410,8 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     Parameters
     ----------
     max_chars : int, default=20
-        Width of each token's character row.
+        Width of each token's character row
+        (:data:`sktag.architecture.MAX_CHARS`).
     min_freq : int, default=1
         Characters seen fewer times than this map to the unknown id.
 
@@ -432,7 +434,7 @@ class CharVocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         "min_freq": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, max_chars=20, min_freq=1):
+    def __init__(self, max_chars=MAX_CHARS, min_freq=1):
         self.max_chars = max_chars
         self.min_freq = min_freq
 

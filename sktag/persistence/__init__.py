@@ -25,7 +25,7 @@ parsed; the header is validated against one declarative schema (types,
 ranges, list lengths, the sizes of the vocabularies and labels consistent
 with each other) before anything is built from it; then the manifest must
 be exactly the shapes that header's model needs
-(:func:`sktag.onnx_graphs.expected_weight_shapes`) and ``arrays.bin``
+(:func:`sktag.architecture.expected_weight_shapes`) and ``arrays.bin``
 exactly their bytes. Only then are the bytes read, and the arrays are
 ``np.frombuffer`` views of them. Anything wrong is a :class:`ModelFileError`
 (a ``ValueError``) whose message starts with the file's path. Reading

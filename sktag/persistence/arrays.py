@@ -1,7 +1,7 @@
 """``arrays.bin`` and its manifest: exactly the arrays the header's model has.
 
 The header's parameters and encoders decide the shape of every weight
-(:func:`sktag.onnx_graphs.expected_weight_shapes`); the manifest (key,
+(:func:`sktag.architecture.expected_weight_shapes`); the manifest (key,
 dtype, shape and offset of each array) must be exactly those weights, in
 order, plus at most a bounded optimizer state, each array at a multiple of
 :data:`ALIGN` bytes. Only then does ``arrays.bin`` have a size to check, and
@@ -12,7 +12,12 @@ import math
 
 import numpy as np
 
-from .encoders import N_AFFIX
+from ..architecture import (
+    UNTRAINED_LAYERS,
+    WORD_DROPOUT_LAYER,
+    GraphSpec,
+    expected_weight_shapes,
+)
 from .specs import Invalid
 
 __all__ = ["ALIGN", "OPTIMIZER_SLOTS", "arrays_of", "check_manifest", "expected_arrays",
@@ -37,19 +42,13 @@ def expected_arrays(params, fitted):
     ValueError
         Parameters :class:`~sktag.architecture.GraphSpec` refuses.
     """
-    from ..onnx_graphs import GraphSpec, expected_weight_shapes
-
     encoder = fitted["feature_encoder_"]
     chars = encoder.char_vocabulary_
     char = params["char_dim"] > 0
     if char != (chars is not None):
         raise Invalid("params.char_dim", f"is {params['char_dim']}, but the feature encoder "
                                          f"{'has no' if char else 'has a'} character vocabulary")
-    spec = GraphSpec(
-        encoder=params["encoder"], n_layers=params["n_layers"], char=char,
-        max_chars=chars.max_chars if char else 20, n_affix=N_AFFIX,
-        char_classes=char and params["char_classes"], output=params.get("output", "softmax"),
-    )
+    spec = GraphSpec.from_params(params, char_vocabulary=chars)
     shapes = expected_weight_shapes(
         spec, n_vocab=len(encoder.vocabulary_.tokens_),
         n_classes=len(fitted["target_encoder_"].classes_), d_model=params["d_model"],
@@ -59,9 +58,9 @@ def expected_arrays(params, fitted):
     expected, trainable = {}, set()
     for layer, layer_shapes in shapes.items():
         for i, shape in enumerate(layer_shapes):
-            is_target = layer == "word_dropout" and i == 1
+            is_target = layer == WORD_DROPOUT_LAYER and i == 1
             expected[f"weights/{layer}/{i}"] = ("<i4" if is_target else "<f4", tuple(shape))
-            if layer not in ("word_dropout", "char_classes"):  # those are not trained
+            if layer not in UNTRAINED_LAYERS:
                 trainable.add(tuple(shape))
     return expected, trainable
 

@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 
+from ..architecture import N_AFFIX
 from ..schemes import ENTITY_SCHEMES
 from .specs import (
     Array,
@@ -42,7 +43,6 @@ MAX_VOCAB = 1 << 24
 MAX_CHARS = 1 << 21  # every Unicode code point fits
 MAX_CLASSES = 1 << 16
 MAX_TOKEN_CHARS = 1 << 20
-N_AFFIX = 3  # build_model's AffixChars(3): a token's row holds at least this many characters
 
 
 @functools.cache
