@@ -6,6 +6,10 @@ entities of its best valid tagging (:class:`sktag.decoding.Lattice`), each a
 a score: the marginal probability of that exact entity. :func:`spans_from_tags` reads the
 entities of a label sequence; :func:`offsets_for_tokens` gives pre-tokenized
 input the offsets of its tokens in their space-joined text.
+:func:`texts_with_tokens` and :func:`annotate_texts` are what
+:meth:`TokenTagger.predict_spans <sktag.TokenTagger.predict_spans>` and
+:meth:`TokenTagger.annotate <sktag.TokenTagger.annotate>` do with texts:
+tokenize them with offsets, tag them, and assemble tokens and spans.
 
 Examples
 --------
@@ -24,6 +28,7 @@ PER 'Ann Lee' 0 7 0.78
 LOC 'Rome' 12 16 0.857
 """
 
+import dataclasses
 import operator
 from dataclasses import asdict, dataclass
 
@@ -32,7 +37,8 @@ import numpy as np
 from .decoding import Lattice
 from .schemes import read_entities
 
-__all__ = ["Span", "decode_spans", "offsets_for_tokens", "spans_from_tags"]
+__all__ = ["Span", "annotate_texts", "decode_spans", "offsets_for_tokens", "spans_from_tags",
+           "texts_with_tokens"]
 
 
 @dataclass(frozen=True)
@@ -288,3 +294,138 @@ def decode_spans(text, tokens, probabilities, classes, scheme, *, return_margina
     if return_marginals:
         return spans, marginals
     return spans
+
+
+def _no_tokens(text):
+    """A tokenizer for checking token lists only: texts are tokenized elsewhere."""
+    return []
+
+
+def texts_with_tokens(X, tokenizer=None, *, split_sentences=False):
+    """The sentences to tag in texts or token lists, with character offsets.
+
+    A str is tokenized with offsets: by ``tokenizer`` when there is one (its
+    ``tokenize`` method if it has one, such as
+    :class:`~sktag.tokenization.RegexTokenizer`, else its tokens are found in
+    the text), otherwise by :func:`sktag.tokenization.tokenize`. A list of
+    tokens is kept as it is; its offsets point into ``" ".join(tokens)``.
+
+    Parameters
+    ----------
+    X : list of (str or list of str)
+        Texts, or sentences already split into tokens.
+    tokenizer : callable, default=None
+        A tagger's ``tokenizer``.
+    split_sentences : bool, default=False
+        Split each str into sentences (:func:`sktag.tokenization.split_sentences`);
+        offsets still point into the whole text.
+
+    Returns
+    -------
+    sentences : list of tuple
+        ``(index, text, tokens)`` per sentence to tag, in order: the index of
+        its text in ``X``, that text (a token list's space-joined tokens),
+        and its :class:`~sktag.tokenization.Token` list. A text yields at
+        least one sentence, perhaps empty.
+
+    Raises
+    ------
+    TypeError
+        ``X`` is a single str, or not a list of texts and token lists.
+    ValueError
+        A tokenizer's tokens are not found in their text.
+    """
+    from .tokenization import Token, align_tokens, tokenize
+    from .tokenization import split_sentences as sentences_of
+    from .validation import check_sentences
+
+    if isinstance(X, str):
+        raise TypeError(
+            f"X is a single str; expected a list of texts. Wrap one text in a list: [{X!r:.40}].")
+    # X and its token lists are checked as predict checks them (a data frame,
+    # a set, ... is rejected); a str is tokenized with offsets below.
+    words_of = check_sentences(X, tokenizer=_no_tokens, allow_empty=True)
+    out = []
+    for i, item in enumerate(X):
+        if isinstance(item, str):
+            if tokenizer is None:
+                tokens = tokenize(item)
+            elif hasattr(tokenizer, "tokenize"):
+                tokens = tokenizer.tokenize(item)
+            else:
+                try:
+                    tokens = align_tokens(item, tokenizer(item))
+                except ValueError as exc:
+                    raise ValueError(f"X: text {i}: {exc}") from None
+            groups = sentences_of(item, tokens) if split_sentences else [tokens]
+            out.extend((i, item, group) for group in (groups or [[]]))
+        else:
+            words = words_of[i]
+            out.append((i, " ".join(words), [Token(*t) for t in offsets_for_tokens(words)]))
+    return out
+
+
+def annotate_texts(X, probabilities, classes, *, tokenizer=None, lattice=None, scheme=None,
+                   split_sentences=False):
+    """Tag texts: their tokens with offsets, tags and probabilities, and their entities.
+
+    What :meth:`TokenTagger.annotate <sktag.TokenTagger.annotate>` and
+    :meth:`TokenTagger.predict_spans <sktag.TokenTagger.predict_spans>`
+    assemble, from a tagger's pieces.
+
+    Parameters
+    ----------
+    X : list of (str or list of str)
+        Texts, or sentences already split into tokens (see
+        :func:`texts_with_tokens`).
+    probabilities : callable
+        Takes a list of token lists and returns one array of shape
+        ``(n_tokens_i, n_classes)`` per sentence, such as the ``probabilities``
+        method of a tagger's prediction path.
+    classes : ndarray of shape (n_classes,)
+        The labels of the columns, a tagger's ``classes_``.
+    tokenizer : callable, default=None
+        A tagger's ``tokenizer`` (see :func:`texts_with_tokens`).
+    lattice : sktag.decoding.Lattice, default=None
+        Decode each sentence's best path on this lattice and read its
+        entities (:func:`decode_spans`); None: each token's argmax, no spans.
+    scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}, default=None
+        The labels' entity scheme; needed with ``lattice``.
+    split_sentences : bool, default=False
+        See :func:`texts_with_tokens`.
+
+    Returns
+    -------
+    results : list of dict
+        For each text: ``text``; ``tokens``, a list of dicts with ``text``,
+        ``start``, ``end``, ``tag`` and ``probability`` (with a lattice, the
+        probability of that tag at that token under the lattice's
+        distribution; otherwise the given one); and ``spans``, a list of
+        :class:`Span` (empty without a lattice), token indices counted over
+        the whole text.
+    """
+    classes = np.asarray(classes)
+    texts = texts_with_tokens(X, tokenizer, split_sentences=split_sentences)
+    sentences = [[token.text for token in tokens] for _, _, tokens in texts]
+    results = []
+    for (i, text, tokens), p in zip(texts, probabilities(sentences)):
+        if len(results) == i:  # the first sentence of text i
+            results.append({"text": text, "tokens": [], "spans": []})
+        if lattice is not None and len(tokens):
+            ids = lattice.best_path(p)
+            spans, marginals = decode_spans(text, tokens, p, classes, scheme,
+                                            return_marginals=True, path=ids, lattice=lattice)
+            chosen = marginals[np.arange(len(ids)), ids]
+            offset = len(results[-1]["tokens"])
+            results[-1]["spans"].extend(
+                dataclasses.replace(span, token_start=span.token_start + offset,
+                                    token_end=span.token_end + offset) for span in spans)
+        else:
+            ids = p.argmax(axis=1)
+            chosen = p[np.arange(len(ids)), ids]
+        tags = classes[ids].tolist()
+        results[-1]["tokens"].extend(
+            {"text": token.text, "start": int(token.start), "end": int(token.end),
+             "tag": tag, "probability": float(prob)}
+            for token, tag, prob in zip(tokens, tags, chosen))
+    return results

@@ -9,13 +9,10 @@ holds plain data: encoders, history and weights as numpy arrays.
 """
 
 import collections
-import dataclasses
 import difflib
 import inspect
 import itertools
-import json
 import warnings
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -25,6 +22,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
 from .decoding import Lattice
+from .loading import (
+    SHAPE_PARAMS,
+    changed_shape_param,
+    copy_without_tokenizer,
+    load,
+    migrated_state,
+    open_model,
+)
 from .validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
@@ -34,11 +39,6 @@ __all__ = ["TokenTagger", "load", "open_model"]
 ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
-#: The parameters that decide the shapes of the model's weights (those that
-#: :func:`sktag.onnx_graphs.expected_weight_shapes` reads; :data:`sktag.parameters.SHAPE`
-#: in the table). A fitted tagger keeps their fitted values: its weights follow
-#: them, whatever ``set_params`` changes later, until ``fit`` trains a new model.
-_SHAPE_PARAMS = tuple(p.name for p in parameters.PARAMETERS if p.file == parameters.SHAPE)
 #: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
 #: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
 _KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
@@ -403,7 +403,7 @@ class TokenTagger(BaseEstimator):
         return state
 
     def __setstate__(self, state):
-        vars(self).update(_migrated_state(state))
+        vars(self).update(migrated_state(state))
         if "_weights" in vars(self):
             self._set_derived_state()
 
@@ -568,7 +568,7 @@ class TokenTagger(BaseEstimator):
         self.feature_encoder_ = trainer.feature_encoder_
         self.history_ = {key: list(values) for key, values in trainer.history_.items()}
         self._random_state = trainer.seed_
-        self._fitted_shape_params = {name: getattr(self, name) for name in _SHAPE_PARAMS}
+        self._fitted_shape_params = {name: getattr(self, name) for name in SHAPE_PARAMS}
         self._set_derived_state()
 
     def _set_derived_state(self):
@@ -594,17 +594,17 @@ class TokenTagger(BaseEstimator):
         allowed values and the value given.
         """
         unknown = [name for name in self._get_param_names()
-                   if name not in _CONSTRUCTOR_PARAMS
+                   if name not in CONSTRUCTOR_PARAMS
                    and name.partition("__")[0] not in ROUTED_PREFIXES]
         for name in unknown:
-            close = difflib.get_close_matches(name, _CONSTRUCTOR_PARAMS, n=1)
+            close = difflib.get_close_matches(name, CONSTRUCTOR_PARAMS, n=1)
             hint = f"; did you mean {close[0]}?" if close else (
                 f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
             raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
         for name in self._get_param_names():
             prefix, _, rest = name.partition("__")
             if prefix == "fit" and rest not in _KERAS_FIT_KWARGS:
-                hint = (f"; set {rest} itself, not through fit__" if rest in _CONSTRUCTOR_PARAMS
+                hint = (f"; set {rest} itself, not through fit__" if rest in CONSTRUCTOR_PARAMS
                         else "")
                 raise TypeError(
                     f"TokenTagger got the routed parameter {name!r}, which keras.Model.fit "
@@ -620,7 +620,7 @@ class TokenTagger(BaseEstimator):
         (``"partial_fit"``, ``"save"``, ...) cannot use them with others.
         """
         fitted = self._fitted_shape_params
-        name = _changed_shape_param(fitted, self.get_params(deep=False))
+        name = changed_shape_param(fitted, self.get_params(deep=False))
         if name is not None:
             now, then = getattr(self, name), fitted[name]
             raise ValueError(
@@ -654,16 +654,22 @@ class TokenTagger(BaseEstimator):
         return predictor
 
     def _prediction_path_spec(self):
-        """The :class:`~sktag.architecture.GraphSpec` of the fitted model.
+        """The :class:`~sktag.onnx_graphs.GraphSpec` of the fitted model.
 
         From the parameters the model was fitted with: predictions depend on
         the fitted model alone, as in scikit-learn, not on ``set_params``
         since.
         """
-        from .architecture import GraphSpec
+        from .onnx_graphs import GraphSpec
 
-        return GraphSpec.from_params(self._fitted_shape_params,
-                                     char_vocabulary=self.char_vocabulary_)
+        fitted = self._fitted_shape_params
+        char = bool(fitted["char_dim"])
+        return GraphSpec(
+            encoder=fitted["encoder"], n_layers=fitted["n_layers"], char=char,
+            max_chars=self.char_vocabulary_.max_chars if char else 20,
+            char_classes=bool(char and fitted["char_classes"]),
+            output=fitted.get("output", "softmax"),
+        )
 
     def _sentences(self, X):
         self._check_fitted()
@@ -809,7 +815,7 @@ class TokenTagger(BaseEstimator):
         return results
 
     def _annotate(self, X, split_sentences, entities):
-        from .spans import decode_spans
+        from .spans import annotate_texts
 
         self._check_fitted()
         if entities and self.label_scheme_ is None:
@@ -817,63 +823,10 @@ class TokenTagger(BaseEstimator):
                 "predict_spans needs an entity tagging (IOB1, IOB2, IOBES or BILOU labels); "
                 f"this tagger was trained on labels such as {self.classes_[:5].tolist()}. "
                 "Use predict for other tags.")
-        texts = self._texts_with_tokens(X, split_sentences)
-        sentences = [[token.text for token in tokens] for _, _, tokens in texts]
-        probabilities = self._prediction_path().probabilities(sentences)
-        lattice = self._decoding_lattice() if entities else None
-        results = []
-        for (i, text, tokens), p in zip(texts, probabilities):
-            if len(results) == i:  # the first sentence of text i
-                results.append({"text": text, "tokens": [], "spans": []})
-            if lattice is not None and len(tokens):
-                ids = lattice.best_path(p)
-                spans, marginals = decode_spans(text, tokens, p, self.classes_, self.label_scheme_,
-                                                return_marginals=True, path=ids, lattice=lattice)
-                chosen = marginals[np.arange(len(ids)), ids]
-                offset = len(results[-1]["tokens"])
-                results[-1]["spans"].extend(
-                    dataclasses.replace(span, token_start=span.token_start + offset,
-                                        token_end=span.token_end + offset) for span in spans)
-            else:
-                ids = p.argmax(axis=1)
-                chosen = p[np.arange(len(ids)), ids]
-            tags = self.classes_[ids].tolist()
-            results[-1]["tokens"].extend(
-                {"text": token.text, "start": int(token.start), "end": int(token.end),
-                 "tag": tag, "probability": float(prob)}
-                for token, tag, prob in zip(tokens, tags, chosen))
-        return results
-
-    def _texts_with_tokens(self, X, split_sentences):
-        """``(index, text, tokens with offsets)`` per sentence to tag, in order."""
-        from .spans import offsets_for_tokens
-        from .tokenization import Token, align_tokens, tokenize
-        from .tokenization import split_sentences as sentences_of
-
-        if isinstance(X, str):
-            raise TypeError(
-                f"X is a single str; expected a list of texts. Wrap one text in a list: [{X!r:.40}].")
-        # X and its token lists are checked as predict checks them (a data frame,
-        # a set, ... is rejected); a str is tokenized with offsets below.
-        words_of = check_sentences(X, tokenizer=_no_tokens, allow_empty=True)
-        out = []
-        for i, item in enumerate(X):
-            if isinstance(item, str):
-                if self.tokenizer is None:
-                    tokens = tokenize(item)
-                elif hasattr(self.tokenizer, "tokenize"):
-                    tokens = self.tokenizer.tokenize(item)
-                else:
-                    try:
-                        tokens = align_tokens(item, self.tokenizer(item))
-                    except ValueError as exc:
-                        raise ValueError(f"X: text {i}: {exc}") from None
-                groups = sentences_of(item, tokens) if split_sentences else [tokens]
-                out.extend((i, item, group) for group in (groups or [[]]))
-            else:
-                words = words_of[i]
-                out.append((i, " ".join(words), [Token(*t) for t in offsets_for_tokens(words)]))
-        return out
+        return annotate_texts(X, self._prediction_path().probabilities, self.classes_,
+                              tokenizer=self.tokenizer,
+                              lattice=self._decoding_lattice() if entities else None,
+                              scheme=self.label_scheme_, split_sentences=split_sentences)
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy over real tokens.
@@ -926,40 +879,14 @@ class TokenTagger(BaseEstimator):
         model : onnx.ModelProto
         """
         check_is_fitted(self)
-        from .onnx_graphs import build_tagger
+        from .export import export_onnx, preprocessing_metadata
 
-        model = build_tagger(self._prediction_path_spec(), self._weights)
-        model.metadata["sktag.preprocessing"] = json.dumps(self._preprocessing(),
-                                                           ensure_ascii=False)
-        if path is not None:
-            Path(path).write_bytes(model.SerializeToString())
-        return model.to_onnx()
-
-    def _preprocessing(self):
-        """How tokens become the ONNX model's inputs, as plain JSON data."""
-        vocabulary = self.vocabulary_
-        out = {
-            "format": "sktag.preprocessing/1",
-            "labels": self.classes_.tolist(),
-            "label_scheme": self.label_scheme_,
-            "tokens": vocabulary.tokens_.tolist(),
-            "n_special": int(vocabulary.n_special_),
-            "lowercase": bool(vocabulary.lowercase),
-            "unknown_shapes": bool(vocabulary.unknown_shapes),
-            "pad_id": 0,
-            "unk_id": 1,
-        }
-        if self.char_vocabulary_ is not None:
-            chars = sorted(self.char_vocabulary_.chars_.items(), key=lambda item: item[1])
-            out["chars"] = [ch for ch, _ in chars]  # id = 2 + position
-            out["max_chars"] = int(self.char_vocabulary_.max_chars)
-        if self._crf_lattice() is not None:
-            transitions, start, end = self._weights["crf"]
-            allowed = self._crf_lattice().allowed_steps()
-            out["crf"] = {"transitions": transitions.tolist(), "start": start.tolist(),
-                          "end": end.tolist(), "allowed": allowed[0].tolist(),
-                          "allowed_start": allowed[1].tolist(), "allowed_end": allowed[2].tolist()}
-        return out
+        lattice = self._crf_lattice()
+        metadata = preprocessing_metadata(
+            self.classes_, self.label_scheme_, self.vocabulary_, self.char_vocabulary_,
+            crf_transitions=self._weights["crf"] if lattice is not None else None,
+            crf_lattice=lattice)
+        return export_onnx(self._prediction_path_spec(), self._weights, metadata, path)
 
     def save(self, path):
         """Write the fitted tagger to a safe model file (no pickle inside).
@@ -988,7 +915,7 @@ class TokenTagger(BaseEstimator):
         self._check_shape_params("save")
         from .persistence import write_model_file
 
-        encoder = _copy_without_tokenizer(self.feature_encoder_)
+        encoder = copy_without_tokenizer(self.feature_encoder_)
         return write_model_file(path, {
             "params": self.get_params(deep=False),
             "fitted": {"target_encoder_": self.target_encoder_, "feature_encoder_": encoder,
@@ -998,137 +925,11 @@ class TokenTagger(BaseEstimator):
         })
 
 
-def load(path, **params):
-    """Read a tagger written by :meth:`TokenTagger.save`.
-
-    Nothing in the file is unpickled or executed, and TensorFlow is not
-    imported: the file is JSON and raw arrays, checked against each other
-    before anything is built from them (see :mod:`sktag.persistence`), and
-    the tagger predicts through ONNX Runtime.
-
-    Parameters
-    ----------
-    path : str or path-like
-        An sktag model file.
-    **params
-        Parameters the file could not hold, given again: ``tokenizer`` (when
-        the model was trained with one) and ``callbacks``. Any other
-        parameter given here overrides the stored one (``verbose=1``),
-        except those that decide the shapes of the weights (``encoder``,
-        ``d_model``, ``char_dim``, ``char_classes``, ``hidden_dim``,
-        ``n_layers``, ``word_dropout``), which stay as saved.
-
-    Returns
-    -------
-    tagger : TokenTagger
-        A fitted tagger that predicts exactly as the saved one did.
-
-    Raises
-    ------
-    ModelFileError
-        The file is missing, not an sktag model file, truncated or
-        corrupted, written by a newer sktag file format, or inconsistent.
-        The message says which.
-    TypeError
-        A parameter that TokenTagger does not have.
-    ValueError
-        A parameter that decides the shapes of the weights, with another
-        value than the saved one.
-
-    Examples
-    --------
-    >>> import os, tempfile, sktag
-    >>> from sktag import TokenTagger
-    >>> X, y = [["a", "b"], ["b", "c"]], [["x", "y"], ["y", "z"]]
-    >>> tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X, y)
-    >>> path = os.path.join(tempfile.mkdtemp(), "tagger.sktag")
-    >>> _ = tagger.save(path)
-    >>> sktag.load(path).predict(X) == tagger.predict(X)
-    True
-    """
-    from .persistence import ModelFileError, read_model_file
-
-    state = read_model_file(path)
-    left_out = state.get("left_out_params", {})
-    known = {*left_out, *state["params"], *_CONSTRUCTOR_PARAMS}
-    unknown = set(params) - known
-    if unknown:
-        name = sorted(unknown)[0]
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean {close[0]}?" if close else "; it takes TokenTagger's parameters."
-        raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}{hint}")
-    name = _changed_shape_param(state["params"], {**state["params"], **params})
-    if name is not None:
-        others = [p for p in _CONSTRUCTOR_PARAMS if p not in _SHAPE_PARAMS]
-        raise ValueError(
-            f"load() cannot change {name} ({params[name]!r}): {path} holds weights of "
-            f"{name}={state['params'][name]!r}, and {name} decides their shapes. Parameters "
-            f"that do ({', '.join(_SHAPE_PARAMS)}) stay as saved; the others can be given: "
-            f"{', '.join(others)}.")
-    if "tokenizer" in left_out and "tokenizer" not in params:
-        raise ModelFileError(
-            f"{path}: this model was trained with tokenizer={left_out['tokenizer']}, which a "
-            f"safe model file cannot hold; pass it again: sktag.load(path, tokenizer=...)"
-        )
-    tagger = TokenTagger(**{**state["params"], **params})
-    fitted = dict(state["fitted"])
-    fitted["feature_encoder_"].tokenizer = tagger.tokenizer
-    vars(tagger).update(fitted)
-    tagger._weights = state["weights"]
-    tagger._optimizer_state = state["optimizer_state"]
-    tagger._fitted_shape_params = {name: getattr(tagger, name) for name in _SHAPE_PARAMS}
-    tagger._set_derived_state()
-    return tagger
-
-
-def open_model(path, *, trust_pickle=False):
-    """The tagger in ``path``: a safe model file or, only when trusted, a pickle.
-
-    The one rule of which model files may run code, used by every ``sktag``
-    command that reads a model. A file that is a zip archive is read as a
-    safe model file (:func:`load`). Anything else is unpickled (with
-    :func:`joblib.load`) only when ``trust_pickle`` is True *and* its name
-    does not end with ``.sktag``: a ``.sktag`` file is never unpickled.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A ``.sktag`` file, or a joblib file written by ``joblib.dump``.
-    trust_pickle : bool, default=False
-        Allow unpickling, which runs any code the file's writer put in it.
-
-    Returns
-    -------
-    tagger : TokenTagger
-
-    Raises
-    ------
-    ModelFileError
-        A missing, damaged or untrusted file, or a pickle that is not a
-        TokenTagger.
-    """
-    from .persistence import ModelFileError, file_kind, is_model_file_name
-
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file.")
-    if not trust_pickle or is_model_file_name(path) or file_kind(path) == "zip":
-        return load(path)
-    import joblib
-
-    try:
-        tagger = joblib.load(path)
-    except Exception as exc:  # unpickling raises anything from EOFError to KeyError
-        raise ModelFileError(f"cannot load model {path}: {type(exc).__name__}: {exc}") from None
-    if not isinstance(tagger, TokenTagger):
-        raise ModelFileError(f"{path} holds a {type(tagger).__name__}, not a sktag TokenTagger.")
-    return tagger
-
-
-_CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
-_CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
+#: The parameters of ``TokenTagger.__init__``, and their defaults.
+CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
+CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
                          in inspect.signature(TokenTagger.__init__).parameters.items()
-                         if name in _CONSTRUCTOR_PARAMS}
+                         if name in CONSTRUCTOR_PARAMS}
 
 
 def _check_fit_kwargs(method, kwargs, accepted):
@@ -1140,7 +941,7 @@ def _check_fit_kwargs(method, kwargs, accepted):
             raise TypeError(
                 f"partial_fit() got the keyword argument {name!r}, but it trains one epoch, "
                 "after the last one; call it again for more, or fit for several at once.")
-        if name in _CONSTRUCTOR_PARAMS:
+        if name in CONSTRUCTOR_PARAMS:
             raise TypeError(
                 f"{method}() got the keyword argument {name!r}, a parameter of TokenTagger: "
                 f"set it on the estimator, TokenTagger({name}=...) or set_params({name}=...).")
@@ -1150,29 +951,6 @@ def _check_fit_kwargs(method, kwargs, accepted):
             f"{method}() got an unexpected keyword argument {name!r}. It takes X, y, "
             f"sample_weight{', validation_data' if method == 'fit' else ''} and "
             f"{', '.join(accepted)} (keras.Model.fit's).{hint}")
-
-
-def _shape_values(params):
-    """What of ``params`` decides the weights' shapes, as ``expected_weight_shapes`` reads it.
-
-    ``char_classes`` only counts with characters, ``hidden_dim`` and
-    ``n_layers`` only with a context encoder, and of ``word_dropout`` only
-    whether it is on (its rates are weights).
-    """
-    char = bool(params["char_dim"])
-    context = params["encoder"] != "dense"
-    word_dropout = params["word_dropout"]
-    return {
-        "encoder": params["encoder"],
-        "d_model": params["d_model"],
-        "char_dim": params["char_dim"],
-        "char_classes": bool(params["char_classes"]) if char else None,
-        "hidden_dim": params["hidden_dim"] if context else None,
-        "n_layers": params["n_layers"] if context else None,
-        "output": params.get("output", "softmax"),  # files and pickles that predate it: softmax
-        "word_dropout": (word_dropout > 0 if isinstance(word_dropout, (int, float, np.number))
-                         else word_dropout),
-    }
 
 
 #: Sentences of the training data that the convergence check predicts, at most.
@@ -1204,54 +982,3 @@ def _warn_if_not_converged(tagger, X, y):
             f"{majority!r} are predicted {majority!r}: the model learned little beyond the "
             f"majority label. Train longer (epochs, min_steps), raise learning_rate, or for "
             f"entity tags start from sktag.configurations.entities()."), stacklevel=3)
-
-
-def _changed_shape_param(fitted, params):
-    """The first parameter deciding the weights' shapes whose value changed, or None."""
-    before, after = _shape_values(fitted), _shape_values(params)
-    return next((name for name in _SHAPE_PARAMS if before[name] != after[name]), None)
-
-
-def _no_tokens(text):
-    """A tokenizer for checking token lists only: texts are tokenized elsewhere."""
-    return []
-
-
-def _copy_without_tokenizer(encoder):
-    """A shallow copy of a feature encoder without its tokenizer (code, not data)."""
-    import copy
-
-    encoder = copy.copy(encoder)
-    encoder.tokenizer = None
-    return encoder
-
-
-def _migrated_state(state):
-    """The state of a tagger pickled by an older sktag, in today's layout.
-
-    One migration step for every older layout: before ``char_classes``
-    existed (its character model has none), and before TokenTagger stopped
-    being a scikeras wrapper (the Keras model itself was pickled; unpickling
-    such a file imports TensorFlow, once, and the model becomes weights);
-    parameters added since (``min_steps``, ``dtype_policy``) take their
-    defaults, which train as the older sktag did.
-    """
-    state = dict(state)
-    state.setdefault("char_classes", False)
-    for name, default in _CONSTRUCTOR_DEFAULTS.items():  # parameters added since
-        state.setdefault(name, default)
-    model = state.pop("model_", None)
-    for key in ("_fit_callbacks", "_predict_callbacks", "_inference", "_user_params"):
-        state.pop(key, None)
-    if model is not None:
-        from .onnx_graphs import keras_weights
-
-        state["_weights"] = keras_weights(model)
-        keep = state.get("keep_optimizer") or state.get("warm_start")
-        state["_optimizer_state"] = (
-            [np.array(v.numpy()) for v in model.optimizer.variables]
-            if keep and model.compiled and model.optimizer.built else None)
-    state.setdefault("_optimizer_state", None)
-    if "_weights" in state:  # fitted before sktag kept the fitted shape parameters
-        state.setdefault("_fitted_shape_params", {name: state[name] for name in _SHAPE_PARAMS})
-    return state
