@@ -654,22 +654,16 @@ class TokenTagger(BaseEstimator):
         return predictor
 
     def _prediction_path_spec(self):
-        """The :class:`~sktag.onnx_graphs.GraphSpec` of the fitted model.
+        """The :class:`~sktag.architecture.GraphSpec` of the fitted model.
 
         From the parameters the model was fitted with: predictions depend on
         the fitted model alone, as in scikit-learn, not on ``set_params``
         since.
         """
-        from .onnx_graphs import GraphSpec
+        from .architecture import GraphSpec
 
-        fitted = self._fitted_shape_params
-        char = bool(fitted["char_dim"])
-        return GraphSpec(
-            encoder=fitted["encoder"], n_layers=fitted["n_layers"], char=char,
-            max_chars=self.char_vocabulary_.max_chars if char else 20,
-            char_classes=bool(char and fitted["char_classes"]),
-            output=fitted.get("output", "softmax"),
-        )
+        return GraphSpec.from_params(self._fitted_shape_params,
+                                     char_vocabulary=self.char_vocabulary_)
 
     def _sentences(self, X):
         self._check_fitted()
