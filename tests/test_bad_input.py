@@ -52,9 +52,10 @@ def test_unfitted_estimator(method):
         TokenTagger().score(X_OK, Y_OK)
 
 
-@pytest.fixture(scope="module")
-def fitted():
-    return TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK)
+@pytest.fixture
+def fitted(tiny_tagger):
+    """The session's ``TokenTagger(d_model=4, epochs=1, random_state=0)`` fitted on X_OK, Y_OK."""
+    return tiny_tagger
 
 
 def test_predict_errors_and_empty_sentence(fitted):
@@ -124,7 +125,7 @@ def test_every_parameter_has_a_constraint():
     assert set(CharVocabulary._parameter_constraints) == set(CharVocabulary().get_params())
 
 
-def test_parameters_set_after_fit_are_checked_when_used():
+def test_parameters_set_after_fit_are_checked_when_used(fitted):
     tagger = TokenTagger(d_model=4, epochs=1, random_state=0).fit(X_OK, Y_OK)
     tagger.set_params(decoding="best")
     with pytest.raises(ValueError, match="'decoding' parameter of TokenTagger .* Got 'best'"):
@@ -134,8 +135,7 @@ def test_parameters_set_after_fit_are_checked_when_used():
         tagger.fit(X_OK, Y_OK)  # a warm start
     with pytest.raises(ValueError, match="'learning_rate' parameter .* Got nan"):
         tagger.partial_fit(X_OK, Y_OK)
-    assert tagger.predict(X_OK) == TokenTagger(d_model=4, epochs=1, random_state=0).fit(
-        X_OK, Y_OK).predict(X_OK)  # the failed calls left the model as it was
+    assert tagger.predict(X_OK) == fitted.predict(X_OK)  # the failed calls left the model as it was
 
 
 @pytest.mark.parametrize(

@@ -45,10 +45,8 @@ def test_the_page_has_every_documented_case():
 
 
 @pytest.fixture(scope="module")
-def namespace(tmp_path_factory):
-    fitted = TokenTagger(d_model=4, epochs=1, random_state=0).fit(
-        [["a", "b"], ["c"]], [["N", "V"], ["N"]]
-    )
+def namespace(tmp_path_factory, tiny_tagger):
+    fitted = tiny_tagger
     directory = tmp_path_factory.mktemp("bad_input")
     (directory / "model.sktag").write_bytes(b"not a model")
     joblib.dump(fitted, directory / "model.joblib")

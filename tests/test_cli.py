@@ -1,4 +1,8 @@
-"""The sktag command through its real entry point, and its error handling."""
+"""The sktag command through its real entry point, and its error handling.
+
+Training through the console script is the ``trained`` fixture's; the
+other commands that train call ``main`` in this process.
+"""
 
 import os
 import shutil
@@ -81,13 +85,15 @@ def test_evaluate_prints_accuracy_and_report(trained, corpus):
     assert "명사" in result.stdout and "precision" in result.stdout
 
 
-def test_evaluate_bio_tags_prints_entity_scores(corpus, tmp_path):
+def test_evaluate_bio_tags_prints_entity_scores(corpus, tmp_path, capsys):
+    # In this process (the commands are main's; the entry point is tested above).
     model = tmp_path / "ner.joblib"
-    assert run("train", corpus / "ner.iob2", "-o", model, "--epochs", 20,
-               "--learning-rate", 0.05, "--quiet").returncode == 0
-    result = run("evaluate", model, corpus / "ner.iob2", "--trust-pickle")
-    assert result.returncode == 0, result.stderr
-    assert "entities: precision 1.0000  recall 1.0000  F1 1.0000" in result.stdout
+    assert main(["train", str(corpus / "ner.iob2"), "-o", str(model), "--epochs", "20",
+                 "--learning-rate", "0.05", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(corpus / "ner.iob2"), "--trust-pickle"]) == 0
+    out = capsys.readouterr().out
+    assert "entities: precision 1.0000  recall 1.0000  F1 1.0000" in out
 
 
 def test_predict_text_from_stdin_and_conllu_file(trained, corpus, tmp_path):
@@ -212,14 +218,14 @@ def test_model_options_and_the_best_preset():
     assert (steps.epochs, steps.max_steps, steps.dtype_policy) == (2, 30, "mixed_bfloat16")
 
 
-def test_train_a_context_model_from_the_command_line(corpus, tmp_path):
+def test_train_a_context_model_from_the_command_line(corpus, tmp_path, capsys):
     model = tmp_path / "conv.sktag"
-    result = run("train", corpus / "train.conllu", "-o", model, "--encoder", "conv",
-                 "--char-dim", 4, "--hidden-dim", 8, "--d-model", 8, "--epochs", 2, "--quiet")
-    assert result.returncode == 0, result.stderr
-    result = run("evaluate", model, corpus / "dev.conllu")
-    assert result.returncode == 0, result.stderr
-    assert "accuracy:" in result.stdout
+    assert main(["train", str(corpus / "train.conllu"), "-o", str(model), "--encoder", "conv",
+                 "--char-dim", "4", "--hidden-dim", "8", "--d-model", "8", "--epochs", "2",
+                 "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(corpus / "dev.conllu")]) == 0
+    assert "accuracy:" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------

@@ -19,7 +19,6 @@ from sktag import TokenTagger
 from sktag.decoding import Lattice, transitions
 from sktag.metrics import entity_precision_recall_f1
 from sktag.schemes import read_entities
-from test_label_schemes import _iob2_corpus
 
 CLASSES = ["B-LOC", "B-PER", "I-LOC", "I-PER", "O"]
 
@@ -100,9 +99,9 @@ def test_crf_scores_that_did_not_train_are_refused():
 
 
 @pytest.fixture(scope="module")
-def crf_tagger():
-    X, y = _iob2_corpus()
-    tagger = TokenTagger(encoder="conv", d_model=16, char_dim=4, hidden_dim=32, epochs=20,
+def crf_tagger(entity_corpus):
+    X, y = entity_corpus
+    tagger = TokenTagger(encoder="conv", d_model=16, char_dim=4, hidden_dim=32, epochs=10,
                          batch_size=8, learning_rate=0.01, word_dropout=0.0, output="crf",
                          random_state=0).fit(X, y)
     return X, y, tagger

@@ -138,7 +138,8 @@ def test_import_sktag_then_a_submodule_as_the_readme_writes_it():
     """``import sktag`` then ``sktag.configurations.entities()`` works in a fresh process.
 
     Public submodules load on first attribute access, and not before: the
-    import itself stays light.
+    import itself stays light, and neither it, the submodules that need no
+    model, nor ``from sktag import TokenTagger`` load TensorFlow or Keras.
     """
     import subprocess
     import sys
@@ -148,6 +149,11 @@ def test_import_sktag_then_a_submodule_as_the_readme_writes_it():
         "assert 'sktag.configurations' not in sys.modules\n"
         "assert sktag.configurations.entities()['min_steps'] == 1400\n"
         "assert sktag.io.read_conllu and sktag.metrics.token_accuracy\n"
+        "assert not {'tensorflow', 'keras', 'scikeras'} & set(sys.modules), 'TF loaded'\n"
+        "import sktag.io, sktag.metrics, sktag.datasets\n"
+        "from sktag import Vocabulary\n"
+        "assert not {'tensorflow', 'keras'} & set(sys.modules), 'TF loaded'\n"
+        "from sktag import TokenTagger\n"
         "assert not {'tensorflow', 'keras', 'scikeras'} & set(sys.modules), 'TF loaded'\n"
         "try:\n"
         "    sktag.no_such_module\n"

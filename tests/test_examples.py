@@ -19,14 +19,3 @@ def test_seed_tutorial_example(tmp_path):
     assert "test accuracy: 1.0000" in result.stdout
     rows = list(csv.DictReader(history.open()))
     assert rows and {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(rows[0])
-
-
-def test_import_sktag_does_not_load_tensorflow():
-    code = (
-        "import sys, sktag, sktag.io, sktag.metrics, sktag.datasets; "
-        "from sktag import Vocabulary; "
-        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF loaded'; "
-        "from sktag import TokenTagger; "
-        "assert not {'tensorflow', 'keras', 'scikeras'} & set(sys.modules), 'TF loaded'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)

@@ -78,22 +78,24 @@ def test_grid_search_over_tagger_and_pipeline_params(toy_pos):
     pipe = Pipeline(
         [("lower", FunctionTransformer(_lowercase)), ("tagger", TokenTagger(**SMALL))]
     )
+    # Three candidates vary the tagger's shape, its training and a pipeline step.
     grid = GridSearchCV(
         pipe,
-        {
-            "tagger__d_model": [4, 8],
-            "tagger__epochs": [1, 3],
-            "lower": [FunctionTransformer(_lowercase), "passthrough"],
-        },
+        [
+            {"tagger__d_model": [4, 8], "tagger__epochs": [1]},
+            {"tagger__epochs": [3], "lower": ["passthrough"]},
+        ],
         cv=2,
         refit=True,
     )
     grid.fit(X, y)
-    assert len(grid.cv_results_["params"]) == 8
+    assert len(grid.cv_results_["params"]) == 3
     assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
     best = grid.best_estimator_
-    assert best.named_steps["tagger"].d_model == grid.best_params_["tagger__d_model"]
-    assert len(best.named_steps["tagger"].history_["loss"]) == grid.best_params_["tagger__epochs"]
+    chosen = {"tagger__d_model": SMALL["d_model"], **grid.best_params_}  # SMALL where not searched
+    assert best.named_steps["tagger"].d_model == chosen["tagger__d_model"]
+    assert len(best.named_steps["tagger"].history_["loss"]) == chosen["tagger__epochs"]
+    assert (best.named_steps["lower"] == "passthrough") == ("lower" in chosen)
     assert grid.predict(X[:2]) == best.predict(X[:2])
     assert grid.score(X, y) == best.score(X, y)
 

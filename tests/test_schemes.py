@@ -1,6 +1,7 @@
 """Entity schemes read from the evidence, and decoding that keeps what the model found.
 
-The fitted taggers here learn a small entity set by heart, so their decoded
+The fitted taggers here learn a small entity set by heart (the
+``entity_corpus`` of conftest.py), so their decoded
 predictions on it can be compared exactly: the scheme a few noisy entities
 cannot change, IOB1 data, a forced scheme, and the ConvergenceWarning of a
 fit that learned nothing but the majority label.
@@ -15,34 +16,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sktag import TokenTagger
 from sktag.metrics import entity_precision_recall_f1
 from sktag.schemes import LabelSchemeWarning, read_entities
-
-PEOPLE = [["Ann"], ["Bob", "Smith"], ["Carla", "Diaz"], ["Dev"], ["Eve", "Moor", "Lee"]]
-PLACES = [["Rome"], ["New", "York"], ["Oslo"], ["Lima"], ["San", "Jose"]]
-TEMPLATES = [
-    ["{PER}", "visited", "{LOC}", "."],
-    ["In", "{LOC}", ",", "{PER}", "met", "{PER}", "."],
-    ["{PER}", "{PER}", "moved", "to", "{LOC}", "."],  # two people, side by side
-    ["Nobody", "went", "to", "{LOC}", "today", "."],
-]
-
-
-def _iob2_corpus(n=60, seed=0):
-    rng = random.Random(seed)
-    X, y = [], []
-    for i in range(n):
-        tokens, labels = [], []
-        for slot in TEMPLATES[i % len(TEMPLATES)]:
-            if slot in ("{PER}", "{LOC}"):
-                words = rng.choice(PEOPLE if slot == "{PER}" else PLACES)
-                kind = slot[1:-1]
-                tokens += words
-                labels += [f"B-{kind}"] + [f"I-{kind}"] * (len(words) - 1)
-            else:
-                tokens.append(slot)
-                labels.append("O")
-        X.append(tokens)
-        y.append(labels)
-    return X, y
 
 
 def _as_iob1(y):
@@ -59,7 +32,7 @@ def _as_iob1(y):
 
 
 def _tagger(**params):
-    return TokenTagger(encoder="conv", d_model=16, char_dim=4, hidden_dim=32, epochs=40,
+    return TokenTagger(encoder="conv", d_model=16, char_dim=4, hidden_dim=32, epochs=12,
                        batch_size=8, learning_rate=0.01, word_dropout=0.0,
                        random_state=0, **params)
 
@@ -69,8 +42,8 @@ def _f1(y_true, y_pred):
 
 
 @pytest.fixture(scope="module")
-def clean():
-    X, y = _iob2_corpus()
+def clean(entity_corpus):
+    X, y = entity_corpus
     return X, y, _tagger().fit(X, y)
 
 
@@ -94,8 +67,8 @@ def test_a_few_entities_begun_with_i_leave_the_scheme_iob2_and_decode_as_the_cle
     assert _f1(y, decoded) >= _f1(y, model.set_params(decoding="argmax").predict(X))
 
 
-def test_iob1_data_is_read_as_iob1_and_decoding_never_scores_below_argmax():
-    X, y = _iob2_corpus()
+def test_iob1_data_is_read_as_iob1_and_decoding_never_scores_below_argmax(entity_corpus):
+    X, y = entity_corpus
     y1 = _as_iob1(y)
     assert any("B-" in label for labels in y1 for label in labels)  # side by side
     with warnings.catch_warnings():
@@ -131,8 +104,8 @@ def test_a_fit_that_learned_only_the_majority_label_warns():
         TokenTagger(d_model=4, epochs=3, random_state=0).fit(X, y)
 
 
-def test_a_fit_that_ends_with_a_nan_loss_warns():
-    X, y = _iob2_corpus(20)
+def test_a_fit_that_ends_with_a_nan_loss_warns(entity_corpus):
+    X, y = entity_corpus[0][:20], entity_corpus[1][:20]
     with pytest.warns(ConvergenceWarning, match=r"the training loss is nan after epoch 2.*"
                                                 r"Lower learning_rate"):
         TokenTagger(d_model=8, epochs=2, learning_rate=1e30, random_state=0).fit(X, y)
