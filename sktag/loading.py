@@ -74,20 +74,20 @@ def load(path, **params):
     True
     """
     from .persistence import ModelFileError, read_model_file
-    from .tagger import CONSTRUCTOR_PARAMS, TokenTagger
+    from .tagger import TokenTagger
 
     state = read_model_file(path)
     left_out = state.get("left_out_params", {})
-    known = {*left_out, *state["params"], *CONSTRUCTOR_PARAMS}
+    known = {*left_out, *state["params"], *parameters.NAMES}
     unknown = set(params) - known
     if unknown:
-        name = sorted(unknown)[0]
+        name = min(unknown)
         close = difflib.get_close_matches(name, sorted(known), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; it takes TokenTagger's parameters."
         raise TypeError(f"load() got parameters the model does not have: {sorted(unknown)}{hint}")
     name = changed_shape_param(state["params"], {**state["params"], **params})
     if name is not None:
-        others = [p for p in CONSTRUCTOR_PARAMS if p not in SHAPE_PARAMS]
+        others = [p for p in sorted(parameters.NAMES) if p not in SHAPE_PARAMS]
         raise ValueError(
             f"load() cannot change {name} ({params[name]!r}): {path} holds weights of "
             f"{name}={state['params'][name]!r}, and {name} decides their shapes. Parameters "
@@ -206,6 +206,34 @@ def changed_shape_param(fitted, params):
     return next((name for name in SHAPE_PARAMS if before[name] != after[name]), None)
 
 
+def check_shape_params(fitted, params, action):
+    """Raise if a parameter that decides the weights' shapes changed since fit.
+
+    Parameters
+    ----------
+    fitted : dict
+        The parameters the weights were fitted with.
+    params : dict
+        The parameters now.
+    action : str
+        What would use the weights (``"partial_fit"``, ``"save"``, ...), for
+        the error.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, both values, and the two ways out.
+    """
+    name = changed_shape_param(fitted, params)
+    if name is not None:
+        now, then = params[name], fitted[name]
+        raise ValueError(
+            f"{name}={now!r}, but this tagger was fitted with {name}={then!r}, which "
+            f"decides the shapes of its weights, so {action} cannot use them. Call fit "
+            f"(warm_start=False) to train a new model with {name}={now!r}, or set {name} "
+            f"back to {then!r}.")
+
+
 def copy_without_tokenizer(encoder):
     """A shallow copy of a feature encoder without its tokenizer (code, not data).
 
@@ -247,11 +275,9 @@ def migrated_state(state):
     state : dict
         A new dict, for ``TokenTagger.__setstate__``.
     """
-    from .tagger import CONSTRUCTOR_DEFAULTS
-
     state = dict(state)
     state.setdefault("char_classes", False)
-    for name, default in CONSTRUCTOR_DEFAULTS.items():  # parameters added since
+    for name, default in parameters.defaults().items():  # parameters added since
         state.setdefault(name, default)
     model = state.pop("model_", None)
     for key in ("_fit_callbacks", "_predict_callbacks", "_inference", "_user_params"):

@@ -14,13 +14,16 @@ Each :class:`Parameter` row says once what a parameter is:
   every file holds it), :data:`STORED` (a file that predates it loads with
   the default) or :data:`CODE` (code or live objects, never stored: given
   again at load);
-* its ``sktag train`` option and help, when it has one.
+* its ``sktag train`` option and help, when it has one;
+* its entry in ``TokenTagger``'s numpydoc docstring (:func:`numpydoc`).
 
-Adding a parameter is one row here, the argument and docstring entry of
-``TokenTagger.__init__``, and its use.
+Adding a parameter is one row here, the argument of ``TokenTagger.__init__``
+(scikit-learn reads the parameters from its signature), and its use.
 """
 
 import argparse
+import difflib
+import textwrap
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -36,8 +39,9 @@ from sklearn.utils._param_validation import (
 from .architecture import ENCODERS, OUTPUTS
 from .schemes import ENTITY_SCHEMES
 
-__all__ = ["CODE", "PARAMETERS", "SHAPE", "STORED", "Parameter", "add_options",
-           "constraints", "defaults", "option_values", "refusal"]
+__all__ = ["CODE", "KERAS_FIT_KWARGS", "NAMES", "PARAMETERS", "ROUTED_PREFIXES", "SHAPE", "STORED",
+           "Parameter", "add_options", "check_fit_kwargs", "check_names", "constraints",
+           "defaults", "is_routed", "numpydoc", "option_values", "refusal"]
 
 #: Decides the shapes of the weights: every model file holds it.
 SHAPE = "shape"
@@ -90,6 +94,11 @@ class Parameter:
     option : str, default=None
         The command-line option when it is not ``--`` and the name with
         dashes (``--output-layer``: ``-o/--output`` names the model file).
+    doc_type : str
+        The type in its docstring entry, ``int`` or ``{"dense", "conv"}``
+        (``, default=...`` is added from ``default``).
+    doc : str
+        Its description in the docstring.
     """
 
     name: str
@@ -100,6 +109,8 @@ class Parameter:
     option_default: object = None
     in_every_file: bool | None = None
     option: str | None = None
+    doc_type: str = ""
+    doc: str = ""
 
     @property
     def required_in_files(self):
@@ -122,58 +133,311 @@ class Parameter:
 #: Every parameter of TokenTagger, in the signature's order.
 PARAMETERS = (
     Parameter("encoder", "dense", (StrOptions(set(ENCODERS)),), SHAPE,
-              "context encoder"),
-    Parameter("d_model", 64, (Int(1, 8192),), SHAPE, "word embedding size"),
+              "context encoder",
+              doc_type='{"dense", "conv", "bilstm"}', doc="""
+              How a token's tag sees its sentence. ``"dense"`` is the tutorial's
+              Embedding + Dense model: each token is tagged from its own features.
+              ``"conv"`` adds ``n_layers`` 1-D convolutions (a window of 3 tokens
+              each); ``"bilstm"`` adds ``n_layers`` bidirectional LSTMs.
+              """),
+    Parameter("d_model", 64, (Int(1, 8192),), SHAPE, "word embedding size",
+              doc_type="int", doc="""
+              Size of the word embeddings.
+              """),
     Parameter("char_dim", 0, (Int(0, 1024),), SHAPE,
-              "character embedding size, 0 for no character features"),
+              "character embedding size, 0 for no character features",
+              doc_type="int", doc="""
+              Size of the character embeddings of a character-level CNN (with
+              ``4 * char_dim`` filters) that encodes each token from its spelling,
+              so unseen words are tagged from their prefixes and suffixes. 0 turns
+              it off.
+              """),
     Parameter("char_classes", True, ("boolean",), SHAPE,
               "with --char-dim > 0, also the case and kind (upper, lower, digit, symbol) of "
-              "each token's characters"),
+              "each token's characters",
+              doc_type="bool", doc="""
+              With characters, also tell the model the case and kind of the
+              first and of any character of each token (upper case, lower case,
+              digit, symbol; see :class:`~sktag.models.CharClasses`): what
+              "capitalised" or "has a digit" means, for every letter at once.
+              Ignored when ``char_dim=0``.
+              """),
     Parameter("hidden_dim", 128, (Int(1, 8192),), SHAPE,
-              "filters or LSTM units of the encoder"),
-    Parameter("n_layers", 1, (Int(1, 64),), SHAPE, "encoder layers"),
+              "filters or LSTM units of the encoder",
+              doc_type="int", doc="""
+              Filters of each convolution, or units of each LSTM direction.
+              """),
+    Parameter("n_layers", 1, (Int(1, 64),), SHAPE, "encoder layers",
+              doc_type="int", doc="""
+              Number of context layers of the ``"conv"`` and ``"bilstm"`` encoders.
+              """),
     Parameter("output", "softmax", (StrOptions(set(OUTPUTS)),), SHAPE,
               "output layer: a softmax per token, or a CRF over the tag sequence (learned "
-              "transition scores)", in_every_file=False, option="--output-layer"),
-    Parameter("dropout", 0.0, (_rate(1),), STORED, "dropout rate"),
-    Parameter("epochs", 10, (Int(1, _INT32),), STORED, "training epochs"),
+              "transition scores)", in_every_file=False, option="--output-layer",
+              doc_type='{"softmax", "crf"}', doc="""
+              The output layer. ``"softmax"`` scores each token's labels on its own
+              (cross-entropy per token). ``"crf"`` adds a linear-chain CRF: learned
+              scores for each label following each other one (and for beginning
+              and ending a sentence), trained on the likelihood of whole label
+              sequences (the forward algorithm). Then :meth:`predict` is the most
+              probable sequence (Viterbi), :meth:`predict_proba` the CRF's token
+              marginals and :meth:`predict_spans` its exact span marginals, all
+              in numpy from the learned scores, the impossible transitions of an
+              entity scheme forbidden. ``class_weight`` weighs each sentence's loss
+              by the mean weight of its tokens' labels.
+              """),
+    Parameter("dropout", 0.0, (_rate(1),), STORED, "dropout rate",
+              doc_type="float", doc="""
+              Dropout rate on the token features and after each context layer.
+              """),
+    Parameter("epochs", 10, (Int(1, _INT32),), STORED, "training epochs",
+              doc_type="int", doc="""
+              Number of passes over the training data (fewer if early stopping).
+              """),
     Parameter("max_steps", None, (None, Int(1, _INT62)), STORED,
-              "train this many batches instead of --epochs, in whole epochs"),
+              "train this many batches instead of --epochs, in whole epochs",
+              doc_type="int", doc="""
+              Train for at most this many optimizer steps (batches) instead of
+              ``epochs``: as many whole epochs as fit in ``max_steps`` for this
+              training set, at least one. A training length that does not shrink
+              with the data: with ``max_steps=1400`` and ``batch_size=64``, 12,500
+              sentences train 7 epochs and 1,600 sentences 56. ``partial_fit``
+              still trains one epoch.
+              """),
     Parameter("min_steps", None, (None, Int(1, _INT62)), STORED,
               "train at least this many batches: more epochs on small data (an explicit "
-              "--epochs drops --best's)"),
+              "--epochs drops --best's)",
+              doc_type="int", doc="""
+              Train for at least this many optimizer steps: when ``epochs`` (or
+              ``max_steps``) passes over a small training set make fewer, as many
+              more whole epochs as reach ``min_steps``. A training length that
+              follows the data: with ``epochs=7, min_steps=300`` and
+              ``batch_size=64``, 12,500 sentences train 7 epochs (1,372 steps),
+              1,000 sentences 19 (304 steps). ``partial_fit`` still trains one
+              epoch.
+              """),
     Parameter("dtype_policy", None,
               (None, StrOptions({"float32", "mixed_bfloat16", "mixed_float16"})), STORED,
-              "Keras dtype policy: mixed_bfloat16 trains faster on CPUs with AVX512-BF16/AMX"),
-    Parameter("batch_size", 32, (Int(1, _INT32),), STORED, "sentences per step"),
-    Parameter("learning_rate", 0.005, (_rate(),), STORED, "Adam learning rate"),
+              "Keras dtype policy: mixed_bfloat16 trains faster on CPUs with AVX512-BF16/AMX",
+              doc_type='{"float32", "mixed_bfloat16", "mixed_float16"}', doc="""
+              Keras dtype policy of the model: ``"mixed_bfloat16"`` computes in
+              bfloat16 with float32 weights, which trains faster on CPUs with
+              AVX512-BF16 or AMX and on recent GPUs; ``"mixed_float16"`` is for
+              GPUs (it is slower than float32 on CPUs). The weights sktag keeps,
+              saves and predicts with are float32 under every policy. None uses
+              Keras's global policy at fit time.
+              """),
+    Parameter("batch_size", 32, (Int(1, _INT32),), STORED, "sentences per step",
+              doc_type="int", doc="""
+              Sentences per gradient step.
+              """),
+    Parameter("learning_rate", 0.005, (_rate(),), STORED, "Adam learning rate",
+              doc_type="float", doc="""
+              Learning rate of the optimizer.
+              """),
     Parameter("learning_rate_schedule", "constant", (StrOptions({"constant", "cosine"}),),
-              STORED, "learning-rate schedule over the epochs"),
-    Parameter("optimizer", "adam", (str, type, HasMethods(["apply_gradients", "get_config"]))),
+              STORED, "learning-rate schedule over the epochs",
+              doc_type='{"constant", "cosine"}', doc="""
+              ``"cosine"`` lowers the learning rate each epoch along a half cosine,
+              from ``learning_rate`` in the first epoch towards 0 in the last (of
+              this call to ``fit``).
+              """),
+    Parameter("optimizer", "adam", (str, type, HasMethods(["apply_gradients", "get_config"])),
+              doc_type="str or keras.optimizers.Optimizer class", doc="""
+              Keras optimizer. Its other arguments can be routed scikeras-style,
+              e.g. ``optimizer__beta_1=0.8``.
+              """),
     Parameter("word_dropout", 0.25, (_rate(),), SHAPE,
-              "strength of word dropout that trains [UNK]"),
-    Parameter("class_weight", None, (None, StrOptions({"balanced"}), dict)),
-    Parameter("decoding", "auto", (StrOptions({"auto", "argmax"}),)),
+              "strength of word dropout that trains [UNK]",
+              doc_type="float", doc="""
+              Strength ``alpha`` of frequency-based word dropout: during training,
+              each occurrence of a word seen ``c`` times is replaced by ``[UNK]``
+              with probability ``alpha / (alpha + c)``. This trains the ``[UNK]``
+              embedding, so words never seen in training get a sensible tag. 0
+              disables it.
+              """),
+    Parameter("class_weight", None, (None, StrOptions({"balanced"}), dict),
+              doc_type='dict, "balanced" or None', doc="""
+              Weights of the labels in the training loss, as in scikit-learn's
+              classifiers: a dict ``label -> weight`` (others weigh 1), or
+              ``"balanced"`` for ``n_tokens / (n_classes * count(label))``. Useful
+              for entity tagging, where ``"O"`` dominates. The training ``loss``
+              and ``accuracy`` in ``history_`` are then weighted too; the
+              ``val_`` figures are not. Weights must be finite numbers >= 0 that
+              float32 holds (0 leaves a label out of the loss), not all 0.
+              """),
+    Parameter("decoding", "auto", (StrOptions({"auto", "argmax"}),),
+              doc_type='{"auto", "argmax"}', doc="""
+              How :meth:`predict` turns probabilities into labels. ``"argmax"``
+              takes each token's most probable label. ``"auto"`` does the same
+              unless the training labels are an entity tagging
+              (``label_scheme_``): then it predicts the most probable tagging
+              valid in that scheme (:class:`sktag.decoding.Lattice`): in IOB1 and
+              IOB2, the most probable *reading* of the labels as seqeval reads
+              them, so an entity the model begins with the other prefix is kept,
+              written with the scheme's; no entity changes type midway.
+              """),
     Parameter("label_scheme", None, (None, StrOptions(set(ENTITY_SCHEMES))), STORED,
-              "the entity scheme of the labels (default: the one most entities follow)"),
-    Parameter("vocabulary", None, (None, HasMethods(["fit", "encode"]))),
-    Parameter("tokenizer", None, (None, callable), CODE),
-    Parameter("validation_split", 0.0, (_rate(1),)),
+              "the entity scheme of the labels (default: the one most entities follow)",
+              doc_type='{"IOB1", "IOB2", "IOBES", "BILOU"}', doc="""
+              The entity scheme of the training labels. None detects it: the
+              scheme the most entities follow (:func:`sktag.schemes.detect_scheme`),
+              so that a few entities that break it (annotation noise) do not
+              decide it. Entities that break the scheme, detected or given, are
+              counted in a :class:`~sktag.schemes.LabelSchemeWarning` naming their
+              sentences, and read as seqeval's default mode reads them.
+              """),
+    Parameter("vocabulary", None, (None, HasMethods(["fit", "encode"])),
+              doc_type="Vocabulary", doc="""
+              Template for the vocabulary (cloned in ``fit``); None means
+              ``Vocabulary()``. Its parameters are reachable as
+              ``vocabulary__min_freq`` and so on.
+              """),
+    Parameter("tokenizer", None, (None, callable), CODE,
+              doc_type="callable", doc="""
+              Splits sentences given as str into tokens; None splits on
+              whitespace in ``fit``, ``predict`` and ``score`` (the seed tutorial's
+              sentences are written that way) and uses
+              :func:`sktag.tokenization.tokenize` in :meth:`predict_spans`,
+              :meth:`annotate` and ``sktag predict``, which split words from
+              punctuation as UD and CoNLL data are tokenized and keep character
+              offsets. Sentences given as lists of tokens are used as they are.
+              """),
+    Parameter("validation_split", 0.0, (_rate(1),),
+              doc_type="float", doc="""
+              Fraction of the training sentences (the last ones, as in Keras) held
+              out to compute ``val_loss`` and ``val_accuracy`` each epoch.
+              """),
     Parameter("early_stopping", False, ("boolean",), STORED,
-              "stop when dev accuracy stops improving; keep the best epoch"),
+              "stop when dev accuracy stops improving; keep the best epoch",
+              doc_type="bool", doc="""
+              Stop when ``val_accuracy`` has not improved for ``patience`` epochs
+              and restore the weights of the best epoch. Needs validation data:
+              ``validation_data`` passed to ``fit``, or ``validation_split``; when
+              neither is given, 10% of the training sentences are held out, as
+              :class:`~sklearn.neural_network.MLPClassifier` does.
+              """),
     Parameter("patience", 5, (Int(0, _INT32),), STORED,
-              "epochs without improvement before stopping"),
-    Parameter("shuffle", True, ("boolean",)),
-    Parameter("steps_per_execution", 32, (Int(1, _INT32),)),
-    Parameter("callbacks", None, (None, list, tuple, dict), CODE),
-    Parameter("verbose", 0, (Int(0, 3), StrOptions({"auto"}))),
-    Parameter("warm_start", False, ("boolean",)),
-    Parameter("keep_optimizer", False, ("boolean",)),
+              "epochs without improvement before stopping",
+              doc_type="int", doc="""
+              Epochs without improvement before early stopping.
+              """),
+    Parameter("shuffle", True, ("boolean",),
+              doc_type="bool", doc="""
+              Shuffle the training sentences before each epoch.
+              """),
+    Parameter("steps_per_execution", 32, (Int(1, _INT32),),
+              doc_type="int", doc="""
+              Training batches run per call into TensorFlow (Keras's
+              ``steps_per_execution``). Small models are dominated by the cost of
+              each call, so running many batches per call trains them faster.
+              Callbacks' batch hooks (``on_train_batch_end``) then run every 32
+              batches; epoch hooks are unaffected.
+              """),
+    Parameter("callbacks", None, (None, list, tuple, dict), CODE,
+              doc_type="list of keras.callbacks.Callback", doc="""
+              Keras callbacks passed to ``Model.fit`` (e.g. ``CSVLogger``,
+              ``ModelCheckpoint``). A callback class with routed arguments
+              (``callbacks=[CSVLogger], callbacks__0__filename="h.csv"``) is
+              instantiated for each fit and keeps the estimator picklable.
+              """),
+    Parameter("verbose", 0, (Int(0, 3), StrOptions({"auto"})),
+              doc_type="int", doc="""
+              0 silent, 1 progress bar, 2 one line per epoch (Keras's levels).
+              """),
+    Parameter("warm_start", False, ("boolean",),
+              doc_type="bool", doc="""
+              When True, ``fit`` continues training the existing model and
+              vocabulary instead of starting over.
+              """),
+    Parameter("keep_optimizer", False, ("boolean",),
+              doc_type="bool", doc="""
+              Keep the optimizer's state (Adam's moment estimates) when the tagger
+              is pickled or saved, so that training can resume exactly where it
+              stopped. Without it a saved model is about three times smaller and a
+              later ``partial_fit`` starts a fresh optimizer. ``warm_start=True``
+              implies it.
+              """),
     Parameter("random_state", None, ("random_state",), STORED,
-              "seed for reproducible training", option_default=0),
+              "seed for reproducible training", option_default=0,
+              doc_type="int, RandomState instance or None", doc="""
+              Seeds weight initialization, shuffling and word dropout. With an
+              int, two fits on CPU give identical models.
+              """),
 )
 
 _BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
+#: The parameters' names, in the signature's order.
+NAMES = tuple(_BY_NAME)
+#: Prefixes of routed parameters, passed on to the training engine:
+#: ``optimizer__beta_1``, ``fit__validation_freq``, ``callbacks__0__filename``.
+ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
+#: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
+#: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
+KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
+
+
+def is_routed(name):
+    """Whether ``name`` is a routed parameter (``optimizer__beta_1``)."""
+    prefix, sep, _ = name.partition("__")
+    return bool(sep) and prefix in ROUTED_PREFIXES
+
+
+def check_names(names):
+    """Raise a TypeError for a name that is neither a parameter nor a routed one Keras takes.
+
+    The error suggests the closest parameter, or says how routed names start.
+    """
+    for name in names:
+        if name in _BY_NAME or is_routed(name):
+            continue
+        close = difflib.get_close_matches(name, NAMES, n=1)
+        hint = f"; did you mean {close[0]}?" if close else (
+            f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
+        raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
+    for name in names:
+        prefix, _, rest = name.partition("__")
+        if prefix == "fit" and rest not in KERAS_FIT_KWARGS:
+            hint = f"; set {rest} itself, not through fit__" if rest in _BY_NAME else ""
+            raise TypeError(
+                f"TokenTagger got the routed parameter {name!r}, which keras.Model.fit "
+                f"cannot take from sktag (sktag sets it, or Keras has no such argument); "
+                f"fit__ parameters are {', '.join('fit__' + k for k in KERAS_FIT_KWARGS)}"
+                f"{hint}.")
+
+
+def check_fit_kwargs(method, kwargs, accepted):
+    """Raise a TypeError for a keyword argument ``method`` does not take, listing those it does."""
+    for name in kwargs:
+        if name in accepted:
+            continue
+        if method == "partial_fit" and name in ("epochs", "initial_epoch"):
+            raise TypeError(
+                f"partial_fit() got the keyword argument {name!r}, but it trains one epoch, "
+                "after the last one; call it again for more, or fit for several at once.")
+        if name in _BY_NAME:
+            raise TypeError(
+                f"{method}() got the keyword argument {name!r}, a parameter of TokenTagger: "
+                f"set it on the estimator, TokenTagger({name}=...) or set_params({name}=...).")
+        close = difflib.get_close_matches(name, accepted, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise TypeError(
+            f"{method}() got an unexpected keyword argument {name!r}. It takes X, y, "
+            f"sample_weight{', validation_data' if method == 'fit' else ''} and "
+            f"{', '.join(accepted)} (keras.Model.fit's).{hint}")
+
+
+def numpydoc(indent="    "):
+    """The numpydoc ``Parameters`` entries of every parameter, in the signature's order.
+
+    ``TokenTagger``'s docstring holds them where it says ``{parameters}``.
+    """
+    entries = []
+    for p in PARAMETERS:
+        default = f'"{p.default}"' if isinstance(p.default, str) else repr(p.default)
+        body = textwrap.indent(textwrap.dedent(p.doc).strip(), indent * 2)
+        entries.append(f"{indent}{p.name} : {p.doc_type}, default={default}\n{body}")
+    return "\n".join(entries)
 
 
 def constraints():

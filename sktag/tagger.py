@@ -9,8 +9,6 @@ holds plain data: encoders, history and weights as numpy arrays.
 """
 
 import collections
-import difflib
-import inspect
 import itertools
 import warnings
 from typing import ClassVar
@@ -24,7 +22,7 @@ from . import parameters
 from .decoding import Lattice
 from .loading import (
     SHAPE_PARAMS,
-    changed_shape_param,
+    check_shape_params,
     copy_without_tokenizer,
     load,
     migrated_state,
@@ -34,15 +32,8 @@ from .validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
-#: Prefixes of routed parameters, passed on to the training engine:
-#: ``optimizer__beta_1``, ``fit__validation_freq``, ``callbacks__0__filename``.
-ROUTED_PREFIXES = ("optimizer", "fit", "callbacks")
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
-#: Keyword arguments of ``fit`` and ``partial_fit`` (and routed ``fit__*``
-#: parameters) passed on to ``keras.Model.fit``; sktag sets its others itself.
-_KERAS_FIT_KWARGS = ("steps_per_epoch", "validation_steps", "validation_freq")
-
 
 class TokenTagger(BaseEstimator):
     """Neural token tagger: one label per token, scikit-learn style.
@@ -57,159 +48,7 @@ class TokenTagger(BaseEstimator):
 
     Parameters
     ----------
-    encoder : {"dense", "conv", "bilstm"}, default="dense"
-        How a token's tag sees its sentence. ``"dense"`` is the tutorial's
-        Embedding + Dense model: each token is tagged from its own features.
-        ``"conv"`` adds ``n_layers`` 1-D convolutions (a window of 3 tokens
-        each); ``"bilstm"`` adds ``n_layers`` bidirectional LSTMs.
-    d_model : int, default=64
-        Size of the word embeddings.
-    char_dim : int, default=0
-        Size of the character embeddings of a character-level CNN (with
-        ``4 * char_dim`` filters) that encodes each token from its spelling,
-        so unseen words are tagged from their prefixes and suffixes. 0 turns
-        it off.
-    char_classes : bool, default=True
-        With characters, also tell the model the case and kind of the
-        first and of any character of each token (upper case, lower case,
-        digit, symbol; see :class:`~sktag.models.CharClasses`): what
-        "capitalised" or "has a digit" means, for every letter at once.
-        Ignored when ``char_dim=0``. Measured on the benchmark it helps
-        English, above all entity tags, and costs Korean (no case) 0.1-0.5
-        points.
-    hidden_dim : int, default=128
-        Filters of each convolution, or units of each LSTM direction.
-    n_layers : int, default=1
-        Number of context layers of the ``"conv"`` and ``"bilstm"`` encoders.
-    output : {"softmax", "crf"}, default="softmax"
-        The output layer. ``"softmax"`` scores each token's labels on its own
-        (cross-entropy per token). ``"crf"`` adds a linear-chain CRF: learned
-        scores for each label following each other one (and for beginning
-        and ending a sentence), trained on the likelihood of whole label
-        sequences (the forward algorithm). Then :meth:`predict` is the most
-        probable sequence (Viterbi), :meth:`predict_proba` the CRF's token
-        marginals and :meth:`predict_spans` its exact span marginals, all
-        in numpy from the learned scores, the impossible transitions of an
-        entity scheme forbidden. ``class_weight`` weighs each sentence's loss
-        by the mean weight of its tokens' labels.
-    dropout : float, default=0.0
-        Dropout rate on the token features and after each context layer.
-    epochs : int, default=10
-        Number of passes over the training data (fewer if early stopping).
-    max_steps : int, default=None
-        Train for at most this many optimizer steps (batches) instead of
-        ``epochs``: as many whole epochs as fit in ``max_steps`` for this
-        training set, at least one. A training length that does not shrink
-        with the data: with ``max_steps=1400`` and ``batch_size=64``, 12,500
-        sentences train 7 epochs and 1,600 sentences 56. ``partial_fit``
-        still trains one epoch.
-    min_steps : int, default=None
-        Train for at least this many optimizer steps: when ``epochs`` (or
-        ``max_steps``) passes over a small training set make fewer, as many
-        more whole epochs as reach ``min_steps``. A training length that
-        follows the data: with ``epochs=7, min_steps=300`` and
-        ``batch_size=64``, 12,500 sentences train 7 epochs (1,372 steps),
-        1,000 sentences 19 (304 steps). ``partial_fit`` still trains one
-        epoch.
-    dtype_policy : {"float32", "mixed_bfloat16", "mixed_float16"}, default=None
-        Keras dtype policy of the model: ``"mixed_bfloat16"`` computes in
-        bfloat16 with float32 weights, which trains faster on CPUs with
-        AVX512-BF16 or AMX and on recent GPUs; ``"mixed_float16"`` is for
-        GPUs (it is slower than float32 on CPUs). The weights sktag keeps,
-        saves and predicts with are float32 under every policy. None uses
-        Keras's global policy at fit time.
-    batch_size : int, default=32
-        Sentences per gradient step.
-    learning_rate : float, default=0.005
-        Learning rate of the optimizer.
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` lowers the learning rate each epoch along a half cosine,
-        from ``learning_rate`` in the first epoch towards 0 in the last (of
-        this call to ``fit``). Measured on English UD, it turns the epoch to
-        epoch swings of a constant rate into steady gains.
-    optimizer : str or keras.optimizers.Optimizer class, default="adam"
-        Keras optimizer. Its other arguments can be routed scikeras-style,
-        e.g. ``optimizer__beta_1=0.8``.
-    word_dropout : float, default=0.25
-        Strength ``alpha`` of frequency-based word dropout: during training,
-        each occurrence of a word seen ``c`` times is replaced by ``[UNK]``
-        with probability ``alpha / (alpha + c)``. This trains the ``[UNK]``
-        embedding, so words never seen in training get a sensible tag. 0
-        disables it.
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the labels in the training loss, as in scikit-learn's
-        classifiers: a dict ``label -> weight`` (others weigh 1), or
-        ``"balanced"`` for ``n_tokens / (n_classes * count(label))``. Useful
-        for entity tagging, where ``"O"`` dominates. The training ``loss``
-        and ``accuracy`` in ``history_`` are then weighted too; the
-        ``val_`` figures are not. Weights must be finite numbers >= 0 that
-        float32 holds (0 leaves a label out of the loss), not all 0.
-    decoding : {"auto", "argmax"}, default="auto"
-        How :meth:`predict` turns probabilities into labels. ``"argmax"``
-        takes each token's most probable label. ``"auto"`` does the same
-        unless the training labels are an entity tagging
-        (``label_scheme_``): then it predicts the most probable tagging
-        valid in that scheme (:class:`sktag.decoding.Lattice`): in IOB1 and
-        IOB2, the most probable *reading* of the labels as seqeval reads
-        them, so an entity the model begins with the other prefix is kept,
-        written with the scheme's; no entity changes type midway.
-    label_scheme : {"IOB1", "IOB2", "IOBES", "BILOU"}, default=None
-        The entity scheme of the training labels. None detects it: the
-        scheme the most entities follow (:func:`sktag.schemes.detect_scheme`),
-        so that a few entities that break it (annotation noise) do not
-        decide it. Entities that break the scheme, detected or given, are
-        counted in a :class:`~sktag.schemes.LabelSchemeWarning` naming their
-        sentences, and read as seqeval's default mode reads them.
-    vocabulary : Vocabulary, default=None
-        Template for the vocabulary (cloned in ``fit``); None means
-        ``Vocabulary()``. Its parameters are reachable as
-        ``vocabulary__min_freq`` and so on.
-    tokenizer : callable, default=None
-        Splits sentences given as str into tokens; None splits on
-        whitespace in ``fit``, ``predict`` and ``score`` (the seed tutorial's
-        sentences are written that way) and uses
-        :func:`sktag.tokenization.tokenize` in :meth:`predict_spans`,
-        :meth:`annotate` and ``sktag predict``, which split words from
-        punctuation as UD and CoNLL data are tokenized and keep character
-        offsets. Sentences given as lists of tokens are used as they are.
-    validation_split : float, default=0.0
-        Fraction of the training sentences (the last ones, as in Keras) held
-        out to compute ``val_loss`` and ``val_accuracy`` each epoch.
-    early_stopping : bool, default=False
-        Stop when ``val_accuracy`` has not improved for ``patience`` epochs
-        and restore the weights of the best epoch. Needs validation data:
-        ``validation_data`` passed to ``fit``, or ``validation_split``; when
-        neither is given, 10% of the training sentences are held out, as
-        :class:`~sklearn.neural_network.MLPClassifier` does.
-    patience : int, default=5
-        Epochs without improvement before early stopping.
-    shuffle : bool, default=True
-        Shuffle the training sentences before each epoch.
-    steps_per_execution : int, default=32
-        Training batches run per call into TensorFlow (Keras's
-        ``steps_per_execution``). Small models are dominated by the cost of
-        each call, so running 32 batches per call trains the dense model
-        about 1.5x faster. Callbacks' batch hooks (``on_train_batch_end``)
-        then run every 32 batches; epoch hooks are unaffected.
-    callbacks : list of keras.callbacks.Callback, default=None
-        Keras callbacks passed to ``Model.fit`` (e.g. ``CSVLogger``,
-        ``ModelCheckpoint``). A callback class with routed arguments
-        (``callbacks=[CSVLogger], callbacks__0__filename="h.csv"``) is
-        instantiated for each fit and keeps the estimator picklable.
-    verbose : int, default=0
-        0 silent, 1 progress bar, 2 one line per epoch (Keras's levels).
-    warm_start : bool, default=False
-        When True, ``fit`` continues training the existing model and
-        vocabulary instead of starting over.
-    keep_optimizer : bool, default=False
-        Keep the optimizer's state (Adam's moment estimates) when the tagger
-        is pickled or saved, so that training can resume exactly where it
-        stopped. Without it a saved model is about three times smaller and a
-        later ``partial_fit`` starts a fresh optimizer. ``warm_start=True``
-        implies it.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, shuffling and word dropout. With an
-        int, two fits on CPU give identical models.
+{parameters}
     **kwargs
         Routed parameters in scikeras's style, such as ``optimizer__beta_1``,
         ``fit__validation_freq`` or ``callbacks__0__filename``.
@@ -363,8 +202,7 @@ class TokenTagger(BaseEstimator):
         -------
         self : TokenTagger
         """
-        routed = {k: v for k, v in params.items() if k.partition("__")[0] in ROUTED_PREFIXES
-                  and "__" in k}
+        routed = {k: v for k, v in params.items() if parameters.is_routed(k)}
         vars(self).update(routed)
         super().set_params(**{k: v for k, v in params.items() if k not in routed})
         return self
@@ -452,7 +290,8 @@ class TokenTagger(BaseEstimator):
             model was fitted.
         """
         self._check_params()
-        _check_fit_kwargs("fit", kwargs, ("epochs", "initial_epoch", *_KERAS_FIT_KWARGS))
+        parameters.check_fit_kwargs("fit", kwargs, ("epochs", "initial_epoch",
+                                                   *parameters.KERAS_FIT_KWARGS))
         trainer = (self._trainer_to_continue("fit with warm_start=True") if self.warm_start
                    else self._new_trainer())
         return self._train(trainer.fit, X, y, sample_weight=sample_weight,
@@ -488,7 +327,8 @@ class TokenTagger(BaseEstimator):
             (``d_model``, ``encoder``, ...) changed since the model was fitted.
         """
         self._check_params()
-        _check_fit_kwargs("partial_fit", kwargs, ("validation_data", *_KERAS_FIT_KWARGS))
+        parameters.check_fit_kwargs("partial_fit", kwargs,
+                                    ("validation_data", *parameters.KERAS_FIT_KWARGS))
         return self._train(self._trainer_to_continue("partial_fit").partial_fit, X, y,
                            sample_weight=sample_weight, **kwargs)
 
@@ -593,24 +433,7 @@ class TokenTagger(BaseEstimator):
         ``ValueError`` and a ``TypeError``), which names the parameter, the
         allowed values and the value given.
         """
-        unknown = [name for name in self._get_param_names()
-                   if name not in CONSTRUCTOR_PARAMS
-                   and name.partition("__")[0] not in ROUTED_PREFIXES]
-        for name in unknown:
-            close = difflib.get_close_matches(name, CONSTRUCTOR_PARAMS, n=1)
-            hint = f"; did you mean {close[0]}?" if close else (
-                f"; routed parameters start with one of {[p + '__' for p in ROUTED_PREFIXES]}.")
-            raise TypeError(f"TokenTagger got an unknown parameter {name!r}{hint}")
-        for name in self._get_param_names():
-            prefix, _, rest = name.partition("__")
-            if prefix == "fit" and rest not in _KERAS_FIT_KWARGS:
-                hint = (f"; set {rest} itself, not through fit__" if rest in CONSTRUCTOR_PARAMS
-                        else "")
-                raise TypeError(
-                    f"TokenTagger got the routed parameter {name!r}, which keras.Model.fit "
-                    f"cannot take from sktag (sktag sets it, or Keras has no such argument); "
-                    f"fit__ parameters are {', '.join('fit__' + k for k in _KERAS_FIT_KWARGS)}"
-                    f"{hint}.")
+        parameters.check_names(self._get_param_names())
         self._validate_params()
 
     def _check_shape_params(self, action):
@@ -619,15 +442,7 @@ class TokenTagger(BaseEstimator):
         The weights follow the values the model was fitted with; ``action``
         (``"partial_fit"``, ``"save"``, ...) cannot use them with others.
         """
-        fitted = self._fitted_shape_params
-        name = changed_shape_param(fitted, self.get_params(deep=False))
-        if name is not None:
-            now, then = getattr(self, name), fitted[name]
-            raise ValueError(
-                f"{name}={now!r}, but this tagger was fitted with {name}={then!r}, which "
-                f"decides the shapes of its weights, so {action} cannot use them. Call fit "
-                f"(warm_start=False) to train a new model with {name}={now!r}, or set {name} "
-                f"back to {then!r}.")
+        check_shape_params(self._fitted_shape_params, self.get_params(deep=False), action)
 
     def _check_decoding(self):
         validate_parameter_constraints(
@@ -919,33 +734,9 @@ class TokenTagger(BaseEstimator):
         })
 
 
-#: The parameters of ``TokenTagger.__init__``, and their defaults.
-CONSTRUCTOR_PARAMS = tuple(BaseEstimator._get_param_names.__func__(TokenTagger))
-CONSTRUCTOR_DEFAULTS = {name: parameter.default for name, parameter
-                         in inspect.signature(TokenTagger.__init__).parameters.items()
-                         if name in CONSTRUCTOR_PARAMS}
-
-
-def _check_fit_kwargs(method, kwargs, accepted):
-    """Raise a TypeError for a keyword argument ``method`` does not take, listing those it does."""
-    for name in kwargs:
-        if name in accepted:
-            continue
-        if method == "partial_fit" and name in ("epochs", "initial_epoch"):
-            raise TypeError(
-                f"partial_fit() got the keyword argument {name!r}, but it trains one epoch, "
-                "after the last one; call it again for more, or fit for several at once.")
-        if name in CONSTRUCTOR_PARAMS:
-            raise TypeError(
-                f"{method}() got the keyword argument {name!r}, a parameter of TokenTagger: "
-                f"set it on the estimator, TokenTagger({name}=...) or set_params({name}=...).")
-        close = difflib.get_close_matches(name, accepted, n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        raise TypeError(
-            f"{method}() got an unexpected keyword argument {name!r}. It takes X, y, "
-            f"sample_weight{', validation_data' if method == 'fit' else ''} and "
-            f"{', '.join(accepted)} (keras.Model.fit's).{hint}")
-
+if TokenTagger.__doc__ is not None:  # None under python -OO
+    # Each parameter's entry is written once, in its row of the table.
+    TokenTagger.__doc__ = TokenTagger.__doc__.replace("{parameters}", parameters.numpydoc())
 
 #: Sentences of the training data that the convergence check predicts, at most.
 _CONVERGENCE_SAMPLE = 1000

@@ -11,7 +11,7 @@ the model these describe). A value that does not fit is an
 :func:`header_error` turns it into the :class:`ModelFileError` of a file.
 """
 
-from ..parameters import CODE, PARAMETERS, refusal
+from ..parameters import CODE, PARAMETERS, ROUTED_PREFIXES, refusal
 from .encoders import (
     FEATURE_ENCODER,
     LABEL,
@@ -60,8 +60,8 @@ _MAX_ARRAYS = 1 << 14
 _SEED = Int(0, (1 << 32) - 1)
 _SCALAR = Either(Null(), Bool(), Float(), Str(4096))
 _PARAM_NAME = r"[A-Za-z_]\w{0,127}"
-#: Routed parameters (``optimizer__beta_1``): TokenTagger's ROUTED_PREFIXES.
-ROUTED = r"(optimizer|fit|callbacks)__\w{1,128}"
+#: Routed parameters (``optimizer__beta_1``), names at most 128 characters.
+ROUTED = "(" + "|".join(ROUTED_PREFIXES) + r")__\w{1,128}"
 
 
 # ----------------------------------------------------------------------

@@ -845,7 +845,8 @@ def test_the_schema_knows_every_parameter_of_token_tagger():
     """A new TokenTagger parameter needs its row in persistence.schema.PARAMS (or
     write_model_file refuses every tagger: a file it could not read)."""
     from sktag.persistence import schema
-    from sktag.tagger import ROUTED_PREFIXES, TokenTagger
+    from sktag.parameters import ROUTED_PREFIXES
+    from sktag.tagger import TokenTagger
 
     assert set(TokenTagger().get_params(deep=False)) == set(schema.PARAMS)
     assert schema.ROUTED.startswith("(" + "|".join(ROUTED_PREFIXES) + ")__")
