@@ -1,10 +1,11 @@
-"""Training data in batches: sentences of similar length, padded per batch."""
+"""Sentences in batches of similar length, padded per batch: for training and prediction."""
 
 import numpy as np
 
 from .vocabulary import PAD_ID, pad_sequences
 
-__all__ = ["EncodedSentences", "SentenceBatches", "model_inputs", "prediction_batches"]
+__all__ = ["EncodedSentences", "FlatSentences", "SentenceBatches", "model_inputs",
+           "prediction_batches"]
 
 
 def model_inputs(features):
@@ -48,6 +49,79 @@ def prediction_batches(lengths, max_positions=4096, max_sentences=256):
             batches.append(order[start:end])
             start = end
     return batches
+
+
+class FlatSentences:
+    """Sentences as one flat run of tokens, padded per batch by index arithmetic.
+
+    Prediction keeps every per-token array (word ids, character-feature rows,
+    label ids) flat, in sentence order; a batch is then one gather from the
+    flat array, with no per-sentence Python, and a batch's outputs go back to
+    the flat order in one scatter.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+        Number of tokens of each sentence.
+
+    Attributes
+    ----------
+    lengths : ndarray of int64 of shape (n_sentences,)
+    starts : ndarray of int64 of shape (n_sentences,)
+        Flat index of each sentence's first token.
+    n_tokens : int
+        Number of tokens of all sentences, and the index :meth:`positions`
+        gives padding.
+    """
+
+    def __init__(self, lengths):
+        self.lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
+        ends = np.cumsum(self.lengths)
+        self.starts = ends - self.lengths
+        self.n_tokens = int(ends[-1]) if len(ends) else 0
+
+    def batches(self, max_positions=4096, max_sentences=256):
+        """Sentence indices per batch: :func:`prediction_batches` of the lengths."""
+        return prediction_batches(self.lengths, max_positions, max_sentences)
+
+    def positions(self, batch):
+        """Flat index of each position of a padded batch.
+
+        Parameters
+        ----------
+        batch : ndarray of int
+            Sentence indices, as :meth:`batches` gives them.
+
+        Returns
+        -------
+        index : ndarray of intp of shape (len(batch), longest length)
+            Row ``r``, column ``j``: the flat index of token ``j`` of
+            sentence ``batch[r]``, or ``n_tokens`` at padding, so that
+            ``np.append(values, pad)[index]`` is the padded batch of a flat
+            array.
+        mask : ndarray of bool, same shape
+            True at real tokens.
+        """
+        lengths = self.lengths[batch]
+        columns = np.arange(lengths.max() if len(lengths) else 0)
+        mask = columns < lengths[:, None]
+        index = np.where(mask, self.starts[batch][:, None] + columns, self.n_tokens)
+        return index.astype(np.intp, copy=False), mask
+
+    def split(self, flat):
+        """Per-sentence slices of a flat sequence (a list or an array).
+
+        Parameters
+        ----------
+        flat : sequence of length n_tokens
+
+        Returns
+        -------
+        list
+            One slice per sentence, in sentence order.
+        """
+        return [flat[start : start + n]
+                for start, n in zip(self.starts.tolist(), self.lengths.tolist())]
 
 
 class EncodedSentences:
