@@ -106,20 +106,22 @@ def _attribute(name, value):
 
 
 class Node:
-    """A ``NodeProto``: ``op_type`` of the default domain, its inputs, outputs and attributes."""
+    """A ``NodeProto``: ``op_type`` of ``domain`` ("" for ONNX's own), its inputs, outputs and attributes."""
 
-    def __init__(self, op_type, inputs, outputs, name, **attributes):
+    def __init__(self, op_type, inputs, outputs, name, domain="", **attributes):
         self.op_type = op_type
         self.input = list(inputs)
         self.output = list(outputs)
         self.name = name
+        self.domain = domain
         self.attributes = attributes
 
     def pieces(self):
         """The serialized ``NodeProto``, as byte pieces."""
         return _join(*(_bytes(1, i) for i in self.input), *(_bytes(2, o) for o in self.output),
                      _bytes(3, self.name), _bytes(4, self.op_type),
-                     *(_bytes(5, _attribute(k, v)) for k, v in sorted(self.attributes.items())))
+                     *(_bytes(5, _attribute(k, v)) for k, v in sorted(self.attributes.items())),
+                     *((_bytes(7, self.domain),) if self.domain else ()))
 
 
 class Model:
@@ -142,11 +144,14 @@ class Model:
         without parsing the model.
     external : dict of str to ndarray, default=None
         The initializers written with ``external=True``, by name.
+    domains : dict of str to int, default=None
+        The operator sets of other domains the nodes use, and their versions
+        (``{"com.microsoft": 1}``).
     """
 
     def __init__(self, *, nodes, initializers, inputs, outputs, graph_name, doc, opset,
                  ir_version, producer_name, producer_version, metadata, output_widths,
-                 external=None):
+                 external=None, domains=None):
         self.nodes = nodes
         self.initializers = initializers
         self.inputs = inputs
@@ -160,6 +165,7 @@ class Model:
         self.metadata = dict(metadata)
         self.output_widths = dict(output_widths)
         self.external = dict(external or {})
+        self.domains = dict(domains or {})
 
     def SerializeToString(self):
         """The model's bytes, as ``onnx.ModelProto.SerializeToString`` would give them."""
@@ -169,6 +175,8 @@ class Model:
         model = _join(_int(1, self.ir_version), _bytes(2, self.producer_name),
                       _bytes(3, self.producer_version), _bytes(6, self.doc), _bytes(7, graph),
                       _bytes(8, _join(_bytes(1, ""), _int(2, self.opset))),
+                      *(_bytes(8, _join(_bytes(1, domain), _int(2, version)))
+                        for domain, version in self.domains.items()),
                       *(_bytes(14, _join(_bytes(1, k), _bytes(2, v)))
                         for k, v in self.metadata.items()))
         return b"".join(model)
