@@ -147,7 +147,7 @@ def test_numbers_are_parsed_as_float32():
     (["the 1 1e39"], 1, "the vector of 'the' holds '1e39', too large for float32"),
     (["the 1 2", "cat 1 2", "the 3 4"], 3, "the word 'the' is already on line 1"),
     (["3 2", "the 0.1 0.2", "cat 1 2"], 1, "the header announces 3 words but the file holds 2"),
-    (["1 2", "the 0.1 0.2", "cat 1 2"], 3, "a row after the 1 words the header (line 1) announces"),
+    (["1 2", "the 0.1 0.2", "cat 1 2"], 3, "a row after the 1 word the header (line 1) announces"),
     (["2 2"], 1, "the file has a header but no vectors"),
     ([], 1, "the file is empty"),
     (["", "  "], 2, "the file is empty"),
@@ -199,7 +199,7 @@ def test_an_error_in_a_later_block_names_its_line():
     (lambda p: write_binary(p, WORDS[:2], MATRIX[:2], header="3 3"), 1,
      "the header announces 3 words but the file holds 2"),
     (lambda p: write_binary(p, WORDS[:2], MATRIX[:2], header="1 3"), 3,
-     "bytes after the 1 words the header (line 1) announces, at byte"),
+     "bytes after the 1 word the header (line 1) announces, at byte"),
     (lambda p: write_binary(p, ["a", "b", "a"], MATRIX[:3]), 4, "the word 'a' is already on line 2"),
     (lambda p: write_binary(p, ["a", "b"], np.array([[1, 2, 3], [4, np.nan, 6]], np.float32)), 3,
      "the vector of 'b' holds nan, not a finite number"),
@@ -532,5 +532,6 @@ def test_as_word_clusters_accepts_what_users_hold(tmp_path):
         assert got.paths in (("0", "10"), ("01", "1"))
     with pytest.raises(TypeError, match="expected word clusters: .* got float"):
         as_word_clusters(1.5)
-    with pytest.raises(ValueError, match="the cluster of 'b' is 'x'"):
+    with pytest.raises(ValueError, match="the cluster of 'b' is 'x'") as info:
         as_word_clusters({"a": "0", "b": "x"})
+    assert type(info.value) is ValueError

@@ -156,42 +156,39 @@ def _read_json(path: Any) -> WordClusters:
     if not isinstance(table, dict):
         raise DataFormatError(name, 1, f"the JSON is a {type(table).__name__}; expected an "
                               "object mapping words to Brown clusters")
-    try:
-        return _from_mapping(table)
-    except _WordError as exc:
-        at = text.find(json.dumps(exc.word) + ":")
-        if at < 0:
-            at = text.find(json.dumps(exc.word, ensure_ascii=False) + ":")
-        raise DataFormatError(name, text.count("\n", 0, max(at, 0)) + 1, str(exc)) from None
-    except ValueError as exc:
-        raise DataFormatError(name, 1, str(exc)) from None
+    return _from_mapping(table, name, text)
 
 
-class _WordError(ValueError):
-    """A bad entry of a mapping of word clusters, naming its word."""
-
-    def __init__(self, word: Any, message: str):
-        super().__init__(message)
-        self.word = word
-
-
-def _from_mapping(table: Mapping) -> WordClusters:
+def _from_mapping(table: Mapping, name: str | None = None, text: str | None = None) -> WordClusters:
     """WordClusters from ``{word: path str or spaCy int}``: the ints decoded
-    together, their 0s (no cluster) left out."""
+    together, their 0s (no cluster) left out.
+
+    A bad entry raises ValueError, or for the ``text`` of a JSON file
+    ``name``, DataFormatError naming the entry's line.
+    """
+    def bad(word, problem):
+        if text is None:
+            return ValueError(problem)
+        at = text.find(json.dumps(word) + ":")
+        if at < 0:
+            at = text.find(json.dumps(word, ensure_ascii=False) + ":")
+        return DataFormatError(name, text.count("\n", 0, max(at, 0)) + 1, problem)
+
     words, values = list(table), list(table.values())
     ints = [isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values]
     for word, value, is_int in zip(words, values, ints):
         if not isinstance(word, str) or not word:
-            raise _WordError(word, f"the word {word!r} is not a non-empty str")
+            raise bad(word, f"the word {word!r} is not a non-empty str")
         if (is_int and value < 0) or (not is_int and not is_brown_path(value)):
-            raise _WordError(word, f"the cluster of {shorten(word)} is {value!r}; expected a path "
-                             "of 0 and 1 (a str) or spaCy's int encoding of one (an int >= 0)")
+            raise bad(word, f"the cluster of {shorten(word)} is {value!r}; expected a path of 0 "
+                            "and 1 (a str) or spaCy's int encoding of one (an int >= 0)")
     if any(ints):
         decoded = iter(brown_paths_from_ints(v for v, is_int in zip(values, ints) if is_int))
         values = [next(decoded) if is_int else v for v, is_int in zip(values, ints)]
     kept = [(word, path) for word, path in zip(words, values) if path is not None]
     if not kept:
-        raise ValueError("no word has a cluster (spaCy's cluster 0 means none)")
+        problem = "no word has a cluster (spaCy's cluster 0 means none)"
+        raise ValueError(problem) if text is None else DataFormatError(name, 1, problem)
     return WordClusters([word for word, _ in kept], [path for _, path in kept])
 
 

@@ -179,4 +179,5 @@ class WordClusters(Lexicon):
         return hash((type(self).__name__, len(self.words), self.words[0], self.paths[0]))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self.words)} words, {len(set(self.paths))} clusters)"
+        n, k = len(self.words), len(set(self.paths))
+        return f"{type(self).__name__}({n} word{'s' * (n != 1)}, {k} cluster{'s' * (k != 1)})"

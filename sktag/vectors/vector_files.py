@@ -224,7 +224,7 @@ def _read_text(source: Any, max_words: int | None) -> WordVectors:
             if len(words) == max_words:
                 break
             if n_header is not None and len(words) == n_header:
-                raise DataFormatError(name, lineno, f"a row after the {n_header:,} words the header "
+                raise DataFormatError(name, lineno, f"a row after the {n_header:,} word{'s' * (n_header != 1)} the header "
                                       f"(line {header_line}) announces; correct the header's count")
             word, _, rest = line.partition(" ")
             if not word or not rest or rest.count(" ") != dim - 1:
@@ -390,7 +390,7 @@ class _BinaryReader:
             words.append(word)
             self.pos += row_bytes
         if len(words) == n and self._skip_newlines(n + 2):
-            raise DataFormatError(name, n + 2, f"bytes after the {n:,} words the header (line 1) "
+            raise DataFormatError(name, n + 2, f"bytes after the {n:,} word{'s' * (n != 1)} the header (line 1) "
                                   f"announces, at byte {self.offset + self.pos:,}; correct the "
                                   "header's count")
         matrix = rows.finish()

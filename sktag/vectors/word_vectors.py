@@ -120,4 +120,5 @@ class WordVectors(Lexicon):
         return hash((type(self).__name__, self.vectors.shape, self.words[0]))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self.words)} words x {self.dim})"
+        n = len(self.words)
+        return f"{type(self).__name__}({n} word{'s' * (n != 1)} x {self.dim})"
