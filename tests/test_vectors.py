@@ -207,6 +207,7 @@ def test_an_error_in_a_later_block_names_its_line():
      "the file ends inside the vector of '3d', 6 of its 12 bytes"),
     (lambda p: p.write_bytes(b"2 3\n\xff\xfe " + MATRIX[0].tobytes()), 2, "the word b'\\xff\\xfe' at byte 4"),
     (lambda p: p.write_bytes(b"2 3\n" + b"x" * 100), 2, "the file ends inside a word"),
+    (lambda p: p.write_bytes(b"1 3\n " + MATRIX[0].tobytes()), 2, "an empty word at byte 4"),
     (lambda p: p.write_bytes(b"5 3\n"), 1, "the header announces 5 words but the file holds 0"),
     (lambda p: p.write_bytes(b"2 3 4\n"), 1, "expected the header line '<n_words> <dim>'"),
     (lambda p: p.write_bytes(b""), 1, "the file is empty"),

@@ -417,6 +417,9 @@ class _BinaryReader:
             space = self.data.find(b" ", self.pos, self.pos + MAX_LINE_CHARS + 1)
         raw = self.data[self.pos:space]
         self.pos = space + 1
+        if not raw:
+            raise DataFormatError(name, lineno, f"an empty word at byte {start:,}: each row "
+                                  "starts with a word, then a space and the vector's bytes")
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
