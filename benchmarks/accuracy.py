@@ -24,10 +24,13 @@ with six seeds and shows the mean score and its range: the differences
 between seeds (up to six points of UNER entity F1) are larger than some of
 the margins this table is read for.
 
-sklearn-crfsuite is needed for the CRF rows (``pip install -e ".[bench]"``).
+sklearn-crfsuite is needed for the CRF rows, and the GloVe and cluster wheels
+for the rows with pretrained features (English tasks only; ``pip install -e ".[bench]"``,
+see benchmarks/pretrained.py).
 """
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -38,6 +41,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from sklearn.base import clone  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pretrained.py beside this file
 
 from sktag import TokenTagger, configurations  # noqa: E402
 from sktag.io import read_conllu, read_iob  # noqa: E402
@@ -261,6 +266,7 @@ def models(task, random_state, only=None):
     entities = task.endswith("uner")
     best = KOREAN if task.startswith("ko") else ENTITIES if entities else BEST
     fast = dict(best, **FAST_CHANGES)
+    english = not task.startswith(("ko", "pt"))
     rows = {
         "most-frequent-tag lookup": lambda: MostFrequentTag(),
         "sklearn-crfsuite": lambda: CRF(affixes=task.startswith("ko")),
@@ -284,6 +290,26 @@ def models(task, random_state, only=None):
         "sktag best, CRF output, 300 steps at least": lambda: TokenTagger(
             **dict(best, output="crf", min_steps=300), random_state=random_state),
     }
+    if english:  # pretrained vectors and clusters (issue 27): English resources only
+        rows.update({
+            "sktag best + GloVe": lambda: TokenTagger(
+                **dict(best, word_vectors=glove()), random_state=random_state),
+            "sktag best + clusters": lambda: TokenTagger(
+                **dict(best, word_clusters=clusters()), random_state=random_state),
+            "sktag best + GloVe + clusters": lambda: TokenTagger(
+                **dict(best, word_vectors=glove(), word_clusters=clusters()),
+                random_state=random_state),
+            "sktag best + GloVe, fine-tuned": lambda: TokenTagger(
+                **dict(best, word_vectors=glove(), fine_tune_vectors=True),
+                random_state=random_state),
+            "sktag fast context + GloVe": lambda: TokenTagger(
+                **dict(fast, word_vectors=glove()), random_state=random_state),
+            "sktag best + GloVe, hidden 64": lambda: TokenTagger(
+                **dict(best, word_vectors=glove(), hidden_dim=64), random_state=random_state),
+        })
+        if entities:
+            rows["sktag best + GloVe, 600 steps at least"] = lambda: TokenTagger(
+                **dict(best, word_vectors=glove(), min_steps=600), random_state=random_state)
     # Candidates equal to the task's best are not run twice.
     del rows["sktag best, 1,400 steps" if entities else "sktag best, 300 steps at least"]
     if not entities:  # the fast entity candidates: on UNER, 10x the CRF's time
@@ -294,6 +320,22 @@ def models(task, random_state, only=None):
                      "sktag best, 600 steps at least"):
             del rows[name]
     return {k: v for k, v in rows.items() if only is None or k in only}
+
+
+@functools.cache
+def glove():
+    """GloVe 6B 50d from the bench extra's wheel (benchmarks/pretrained.py), read once."""
+    from pretrained import glove_6b_50d
+
+    return glove_6b_50d()
+
+
+@functools.cache
+def clusters():
+    """English Brown clusters from spacy-lookups-data (benchmarks/pretrained.py), read once."""
+    from pretrained import brown_clusters
+
+    return brown_clusters("en")
 
 
 def _summary(runs, crf_score=None):

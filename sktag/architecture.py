@@ -32,9 +32,18 @@ __all__ = [
     "UNTRAINED_LAYERS",
     "WORD_DROPOUT_LAYER",
     "WORD_TAGGER_MODEL",
+    "CLUSTER_EMBEDDING_LAYER",
+    "CLUSTER_PREFIXES_LAYER",
+    "CLUSTER_PREFIX_LENGTHS",
+    "ID_WEIGHTS",
+    "KNOWN_IDS_LAYER",
+    "WORD_VECTORS_LAYER",
     "GraphSpec",
     "char_filters",
+    "check_id_weights",
     "expected_weight_shapes",
+    "serving_weights",
+    "word_feature_table",
 ]
 
 #: The values of :class:`~sktag.TokenTagger`'s ``encoder`` parameter.
@@ -65,6 +74,15 @@ TAGGER_LAYER = "tagger"
 CRF_LAYER = "crf"
 #: Word dropout's rates and targets (not trained).
 WORD_DROPOUT_LAYER = "word_dropout"
+#: With extra words (pretrained vectors' words not in the training data): each
+#: word id's row of the trained embedding, its own or its unknown id's (not trained).
+KNOWN_IDS_LAYER = "known_ids"
+#: Pretrained vectors, a row per word id (frozen unless ``fine_tune_vectors``).
+WORD_VECTORS_LAYER = "word_vectors"
+#: Each word id's cluster prefix ids, one per :data:`CLUSTER_PREFIX_LENGTHS` (not trained).
+CLUSTER_PREFIXES_LAYER = "cluster_prefixes"
+#: The embedding of the cluster prefixes.
+CLUSTER_EMBEDDING_LAYER = "cluster_embedding"
 #: The character embedding, shared by the CNN and the affixes.
 CHAR_EMBEDDING_LAYER = "char_embedding"
 #: The character CNN's convolution.
@@ -78,15 +96,23 @@ CHAR_CLASSES_LAYER = "char_classes"
 #: The nested models of a model with characters.
 CHAR_ENCODER_MODEL = "char_encoder"
 WORD_TAGGER_MODEL = "word_tagger"
-#: Layers whose weights are not trained (no optimizer slots).
-UNTRAINED_LAYERS = frozenset({WORD_DROPOUT_LAYER, CHAR_CLASSES_LAYER})
+#: Layers whose weights are not trained (no optimizer slots); the word vectors
+#: too, unless fine-tuned.
+UNTRAINED_LAYERS = frozenset({WORD_DROPOUT_LAYER, CHAR_CLASSES_LAYER, KNOWN_IDS_LAYER,
+                              CLUSTER_PREFIXES_LAYER})
+#: ``(layer, index)`` of the weights that are int32 ids; all others are float32.
+ID_WEIGHTS = frozenset({(WORD_DROPOUT_LAYER, 1), (KNOWN_IDS_LAYER, 0), (CLUSTER_PREFIXES_LAYER, 0)})
+#: Lengths of the Brown-cluster path prefixes a word's cluster features are
+#: made of (Ratinov & Roth 2009; Turian et al. 2010).
+CLUSTER_PREFIX_LENGTHS = (4, 6, 10, 20)
 #: Every fixed layer name of build_model's models (the context layers aside).
 LAYER_NAMES = frozenset({
     "token_ids", "char_ids", "token_chars", CHAR_ENCODER_MODEL, WORD_TAGGER_MODEL,
     CHAR_EMBEDDING_LAYER, CHAR_CONV_LAYER, CHAR_POOL_LAYER, "char_cnn", AFFIX_CHARS_LAYER,
     "affix_features", CHAR_CLASSES_LAYER, "char_features", WORD_DROPOUT_LAYER,
     EMBEDDING_LAYER, "word_and_chars", "token_mask", "feature_dropout", TAGGER_LAYER,
-    "distinct_tokens", "token_rows", CRF_LAYER,
+    "distinct_tokens", "token_rows", CRF_LAYER, KNOWN_IDS_LAYER, WORD_VECTORS_LAYER,
+    CLUSTER_PREFIXES_LAYER, CLUSTER_EMBEDDING_LAYER, "cluster_features", "word_features",
 })
 #: Prefixes of the context layers, numbered from 0 (``conv_0``, ``bilstm_1`` ...).
 CONTEXT_LAYER_PREFIXES = ("conv_", "zero_padding_", "bilstm_", "dropout_")
@@ -182,7 +208,8 @@ class GraphSpec:
 
 
 def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char_dim=0,
-                           hidden_dim=128, word_dropout=False):
+                           hidden_dim=128, word_dropout=False, n_extra=0, vectors_dim=0,
+                           n_cluster_prefixes=0, cluster_dim=0):
     """The weight shapes of the model :func:`sktag.models.build_model` makes.
 
     What :func:`sktag.onnx_graphs.keras_weights` of that model gives, shapes
@@ -201,21 +228,35 @@ def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char
     word_dropout : bool, default=False
         Whether the model has the ``word_dropout`` layer (``build_model``
         was given ``word_dropout_rates``).
+    n_extra, vectors_dim, n_cluster_prefixes, cluster_dim : int, default=0
+        The vocabulary's extra words (the last ``n_extra`` of the
+        ``n_vocab`` ids, which the trained embedding has no row for), the
+        width of the pretrained vectors and the rows and width of the
+        cluster prefix embedding; 0 for none (see :mod:`sktag.pretrained`).
 
     Returns
     -------
     shapes : dict of str to list of tuple of int
         Layer name -> the shape of each of its weight arrays, in
-        ``layer.get_weights()`` order. All are float32 except the second
-        array of ``word_dropout`` (its int32 targets).
+        ``layer.get_weights()`` order. All are float32 except those of
+        :data:`ID_WEIGHTS` (int32 ids).
     """
     from .vocabulary import CHAR_CLASSES
 
     shapes = {}
     if word_dropout:
         shapes[WORD_DROPOUT_LAYER] = [(n_vocab,), (n_vocab,)]  # rates, targets
-    shapes[EMBEDDING_LAYER] = [(n_vocab, d_model)]
+    if n_extra:
+        shapes[KNOWN_IDS_LAYER] = [(n_vocab,)]
+    shapes[EMBEDDING_LAYER] = [(n_vocab - n_extra, d_model)]
     width = d_model
+    if vectors_dim:
+        shapes[WORD_VECTORS_LAYER] = [(n_vocab, vectors_dim)]
+        width += vectors_dim
+    if n_cluster_prefixes:
+        shapes[CLUSTER_PREFIXES_LAYER] = [(n_vocab, len(CLUSTER_PREFIX_LENGTHS))]
+        shapes[CLUSTER_EMBEDDING_LAYER] = [(n_cluster_prefixes, cluster_dim)]
+        width += len(CLUSTER_PREFIX_LENGTHS) * cluster_dim
     if spec.char:
         filters = char_filters(char_dim)
         shapes[CHAR_EMBEDDING_LAYER] = [(n_chars, char_dim)]
@@ -237,3 +278,76 @@ def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char
         # from-to transitions, start and end scores
         shapes[CRF_LAYER] = [(n_classes, n_classes), (n_classes,), (n_classes,)]
     return shapes
+
+
+def check_id_weights(weights):
+    """Raise if a table of ids (:data:`ID_WEIGHTS`) holds an id outside what it indexes.
+
+    Parameters
+    ----------
+    weights : dict of str to list of ndarray
+        Layer name -> weights, with the shapes of
+        :func:`expected_weight_shapes`.
+
+    Raises
+    ------
+    ValueError
+        Naming the layer and the range its ids must be in.
+    """
+    n_rows = {(WORD_DROPOUT_LAYER, 1): lambda: len(weights[WORD_DROPOUT_LAYER][0]),
+              (KNOWN_IDS_LAYER, 0): lambda: len(weights[EMBEDDING_LAYER][0]),
+              (CLUSTER_PREFIXES_LAYER, 0): lambda: len(weights[CLUSTER_EMBEDDING_LAYER][0])}
+    for (layer, index), rows in n_rows.items():
+        if layer not in weights:
+            continue
+        ids, n = np.asarray(weights[layer][index]), rows()
+        if ids.size and (ids.min() < 0 or ids.max() >= n):
+            raise ValueError(f"the ids of {layer} must be in [0, {n}); they range over "
+                             f"[{ids.min()}, {ids.max()}].")
+
+
+def word_feature_table(weights):
+    """Each word id's features, one row: what the graphs and predictors gather.
+
+    The trained embedding's row (with extra words, the row
+    ``known_ids`` gives), then the pretrained vector and the embeddings of
+    the cluster prefixes when the model has them: the concatenation the
+    Keras model computes per token, done once per id. Without pretrained
+    features it is the embedding itself.
+
+    Parameters
+    ----------
+    weights : dict of str to list of ndarray
+        Layer name -> weights of a fitted model, their ids checked
+        (:func:`check_id_weights`).
+
+    Returns
+    -------
+    table : ndarray of float32 of shape (n_vocab, n_features)
+    """
+    table = weights[EMBEDDING_LAYER][0]
+    if KNOWN_IDS_LAYER in weights:
+        table = table[weights[KNOWN_IDS_LAYER][0]]
+    parts = [table]
+    if WORD_VECTORS_LAYER in weights:
+        parts.append(weights[WORD_VECTORS_LAYER][0])
+    if CLUSTER_PREFIXES_LAYER in weights:
+        prefixes = weights[CLUSTER_PREFIXES_LAYER][0]
+        parts.append(weights[CLUSTER_EMBEDDING_LAYER][0][prefixes].reshape(len(prefixes), -1))
+    if len(parts) == 1:
+        return table
+    return np.ascontiguousarray(np.concatenate(parts, axis=1), dtype=np.float32)
+
+
+def serving_weights(weights):
+    """``weights`` with the word features merged into one embedding (:func:`word_feature_table`).
+
+    The graphs and predictors take a model's word features from
+    :data:`EMBEDDING_LAYER` alone; the layers merged into it are left out.
+    """
+    merged = (KNOWN_IDS_LAYER, WORD_VECTORS_LAYER, CLUSTER_PREFIXES_LAYER, CLUSTER_EMBEDDING_LAYER)
+    if not any(name in weights for name in merged):
+        return weights
+    served = {name: arrays for name, arrays in weights.items() if name not in merged}
+    served[EMBEDDING_LAYER] = [word_feature_table(weights)]
+    return served

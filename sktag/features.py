@@ -39,7 +39,7 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
         self.char_vocabulary = char_vocabulary
         self.tokenizer = tokenizer
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, extra_words=None):
         """Fit the word and character vocabularies.
 
         Parameters
@@ -48,6 +48,9 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
             Training sentences.
         y : None
             Ignored.
+        extra_words : iterable of str, default=None
+            Words the word vocabulary also gives ids (see
+            :meth:`Vocabulary.fit <sktag.Vocabulary.fit>`).
 
         Returns
         -------
@@ -55,7 +58,7 @@ class SentenceEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=Non
         """
         sentences = check_sentences(X, tokenizer=self.tokenizer)
         template = Vocabulary() if self.vocabulary is None else self.vocabulary
-        self.vocabulary_ = clone(template).fit(sentences)
+        self.vocabulary_ = clone(template).fit(sentences, extra_words=extra_words)
         self.char_vocabulary_ = None
         if self.char_vocabulary is not None:
             self.char_vocabulary_ = clone(self.char_vocabulary).fit(sentences)

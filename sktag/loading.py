@@ -181,6 +181,9 @@ def shape_values(params):
         "hidden_dim": params["hidden_dim"] if context else None,
         "n_layers": params["n_layers"] if context else None,
         "output": params.get("output", "softmax"),  # files and pickles that predate it: softmax
+        # always, as a model file cannot say whether the model has clusters before its
+        # weights are read: files and pickles that predate it have the default
+        "cluster_dim": params.get("cluster_dim", parameters.defaults()["cluster_dim"]),
         "word_dropout": (word_dropout > 0 if isinstance(word_dropout, (int, float, np.number))
                          else word_dropout),
     }
@@ -293,4 +296,6 @@ def migrated_state(state):
     state.setdefault("_optimizer_state", None)
     if "_weights" in state:  # fitted before sktag kept the fitted shape parameters
         state.setdefault("_fitted_shape_params", {name: state[name] for name in SHAPE_PARAMS})
+        state.setdefault("vectors_dim_", 0)  # fitted before pretrained features
+        state.setdefault("n_cluster_prefixes_", 0)
     return state

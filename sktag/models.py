@@ -22,6 +22,11 @@ import numpy as np
 
 from ._tensorflow import keras  # TensorFlow imported without its start-up lines
 from .architecture import (
+    CLUSTER_EMBEDDING_LAYER,
+    CLUSTER_PREFIX_LENGTHS,
+    CLUSTER_PREFIXES_LAYER,
+    KNOWN_IDS_LAYER,
+    WORD_VECTORS_LAYER,
     AFFIX_CHARS_LAYER,
     CHAR_CLASSES_LAYER,
     CHAR_CONV_LAYER,
@@ -167,6 +172,45 @@ class WordDropout(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "n_vocab": self.n_vocab, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="sktag")
+class IdTable(keras.layers.Layer):
+    """Look ids up in a fixed table of ids: ``table[ids]``.
+
+    The table is a non-trainable int32 weight of shape ``(n_rows,)`` or
+    ``(n_rows, width)``, set after the model is built (as the pretrained
+    features' tables of :mod:`sktag.pretrained` are): the trained
+    embedding's row of each word id (``known_ids``), or each word id's
+    cluster prefix ids (``cluster_prefixes``).
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows of the table: the ids it takes.
+    width : int, default=None
+        Ids per row; None for one (the output has the input's shape).
+    """
+
+    def __init__(self, n_rows, width=None, **kwargs):
+        super().__init__(**kwargs)
+        self.n_rows = int(n_rows)
+        self.width = None if width is None else int(width)
+        shape = (self.n_rows,) if self.width is None else (self.n_rows, self.width)
+        self.table = self.add_weight(shape=shape, initializer="zeros", dtype="int32",
+                                     trainable=False, name="table")
+
+    def call(self, ids):
+        return ops.take(self.table, ids, axis=0)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (() if self.width is None else (self.width,))
+
+    def compute_output_spec(self, ids):
+        return _integer_spec(self.compute_output_shape(ids.shape), "int32")
+
+    def get_config(self):
+        return {**super().get_config(), "n_rows": self.n_rows, "width": self.width}
 
 
 @keras.saving.register_keras_serializable(package="sktag")
@@ -561,6 +605,7 @@ def build_model(
     word_dropout_rates=None,
     word_dropout_targets=None,
     output="softmax",
+    word_features=None,
     seed=None,
 ):
     """Build a token tagger: word (and character) features, an encoder, softmax or a CRF.
@@ -599,6 +644,15 @@ def build_model(
     output : {"softmax", "crf"}, default="softmax"
         ``"crf"``: the model outputs the per-token scores (logits) through a
         :class:`CRF` layer, to train with :class:`CRFLoss`.
+    word_features : sktag.pretrained.WordFeatureShapes, default=None
+        Pretrained word features beside the trained embedding: ``n_extra``
+        extra words (the last ids of ``n_vocab``, which the embedding has no
+        rows for: a ``known_ids`` :class:`IdTable` maps them to unknown
+        ids), a ``word_vectors`` embedding of ``vectors_dim`` (trained only
+        with ``fine_tune_vectors``), and a ``cluster_prefixes``
+        :class:`IdTable` with a ``cluster_embedding`` of ``cluster_dim``.
+        Their tables start at zero: set them with
+        :func:`sktag.pretrained.set_word_feature_tables`. None: none.
     seed : int, default=None
         Seed of the initial weights and of the dropout layers' generators,
         drawn from a private ``random.Random(seed)``: the same as after
@@ -626,7 +680,7 @@ def build_model(
                 ids, chars, n_vocab, n_classes, encoder=encoder, d_model=d_model,
                 hidden_dim=hidden_dim, n_layers=n_layers, dropout=dropout,
                 word_dropout_rates=word_dropout_rates, word_dropout_targets=word_dropout_targets,
-                output=output,
+                output=output, word_features=word_features,
             )
 
         ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
@@ -657,7 +711,7 @@ def build_model(
 
 
 def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, n_layers,
-               dropout, word_dropout_rates, word_dropout_targets, output):
+               dropout, word_dropout_rates, word_dropout_targets, output, word_features):
     """Probabilities from token ids and, if not None, each token's character features."""
     mask = TokenMask(name="token_mask")(ids)
     x = ids
@@ -667,7 +721,7 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
         dropout_layer.rates.assign(np.asarray(word_dropout_rates, dtype=np.float32))
         if word_dropout_targets is not None:
             dropout_layer.targets.assign(np.asarray(word_dropout_targets, dtype=np.int32))
-    x = keras.layers.Embedding(n_vocab, d_model, name=EMBEDDING_LAYER)(x)
+    x = _word_features(ids, x, n_vocab, d_model, word_features)
     if chars is not None:
         x = keras.layers.Concatenate(name="word_and_chars")([x, chars])
     if dropout:
@@ -693,6 +747,32 @@ def _tag_words(ids, chars, n_vocab, n_classes, *, encoder, d_model, hidden_dim, 
         return CRF(n_classes, name=CRF_LAYER)(scores)
     return keras.layers.Dense(n_classes, activation="softmax", dtype="float32",
                               name=TAGGER_LAYER)(x)
+
+
+def _word_features(ids, dropped, n_vocab, d_model, shapes):
+    """The trained embedding of the (word-dropped) ids, then the pretrained features of the ids.
+
+    Word dropout reaches only the trained embedding: a dropped word keeps
+    its vector and clusters, as a word unseen in training has them.
+    """
+    if shapes is None:
+        return keras.layers.Embedding(n_vocab, d_model, name=EMBEDDING_LAYER)(dropped)
+    if shapes.n_extra:
+        dropped = IdTable(n_vocab, name=KNOWN_IDS_LAYER)(dropped)
+    parts = [keras.layers.Embedding(n_vocab - shapes.n_extra, d_model,
+                                    name=EMBEDDING_LAYER)(dropped)]
+    if shapes.vectors_dim:
+        parts.append(keras.layers.Embedding(
+            n_vocab, shapes.vectors_dim, trainable=shapes.fine_tune_vectors,
+            name=WORD_VECTORS_LAYER)(ids))
+    if shapes.n_cluster_prefixes:
+        prefixes = IdTable(n_vocab, len(CLUSTER_PREFIX_LENGTHS), name=CLUSTER_PREFIXES_LAYER)(ids)
+        clusters = keras.layers.Embedding(shapes.n_cluster_prefixes, shapes.cluster_dim,
+                                          name=CLUSTER_EMBEDDING_LAYER)(prefixes)
+        parts.append(keras.layers.Reshape(
+            (-1, len(CLUSTER_PREFIX_LENGTHS) * shapes.cluster_dim),
+            name="cluster_features")(clusters))
+    return parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="word_features")(parts)
 
 
 def find_layer(model, name):

@@ -50,6 +50,10 @@ STORED = "stored"
 #: Code or a live object (a callable, callbacks): never stored, given again at load.
 CODE = "code"
 
+#: The constraints of a parameter checked by its own reader at fit (scikit-learn's
+#: ``"no_validation"``): ``word_vectors`` and ``word_clusters``, whose readers say what to pass.
+NO_VALIDATION = "no_validation"
+
 _INT32 = (1 << 31) - 1
 _INT62 = 1 << 62
 
@@ -78,7 +82,7 @@ class Parameter:
     name : str
     default : object
         The value ``TokenTagger()`` has.
-    constraints : tuple
+    constraints : tuple or "no_validation"
         scikit-learn parameter constraints; a value must satisfy one.
     file : {"shape", "stored", "code"}
         Its place in a model file (:data:`SHAPE`, :data:`STORED`, :data:`CODE`).
@@ -94,6 +98,9 @@ class Parameter:
     option : str, default=None
         The command-line option when it is not ``--`` and the name with
         dashes (``--output-layer``: ``-o/--output`` names the model file).
+    option_type : callable, default=None
+        The option's argparse ``type`` when the constraints do not say it
+        (``str`` for a path).
     doc_type : str
         The type in its docstring entry, ``int`` or ``{"dense", "conv"}``
         (``, default=...`` is added from ``default``).
@@ -109,6 +116,7 @@ class Parameter:
     option_default: object = None
     in_every_file: bool | None = None
     option: str | None = None
+    option_type: object = None
     doc_type: str = ""
     doc: str = ""
 
@@ -185,6 +193,56 @@ PARAMETERS = (
               in numpy from the learned scores, the impossible transitions of an
               entity scheme forbidden. ``class_weight`` weighs each sentence's loss
               by the mean weight of its tokens' labels.
+              """),
+    Parameter("word_vectors", None, NO_VALIDATION, CODE,
+              "pretrained word vectors: a GloVe or word2vec/fastText text file (.gz too) or a "
+              "word2vec binary file", option_type=str,
+              doc_type="str, path-like, WordVectors, KeyedVectors, dict or tuple", doc="""
+              Pretrained word vectors beside the trained embedding (frozen
+              unless ``fine_tune_vectors``): a file
+              (:func:`sktag.vectors.read_word_vectors`), a
+              :class:`~sktag.vectors.WordVectors`, a gensim ``KeyedVectors``, a
+              dict ``word -> vector`` or a ``(words, matrix)`` pair. The model
+              keeps the rows of its vocabulary and of the first
+              ``max_vector_words`` words of the vectors, which it adds to the
+              vocabulary so that a word never seen in training is tagged from
+              its vector; a fitted tagger needs no vectors file to predict or
+              load. Tokens are looked up as the vectors' words are written
+              (lowercased for lowercased vectors such as GloVe). A path keeps
+              the parameter small in pickles; an object is pickled with the
+              estimator. None: no vectors.
+              """),
+    Parameter("word_clusters", None, NO_VALIDATION, CODE,
+              "word clusters: a brown-cluster paths file or spaCy's lexeme_cluster JSON",
+              option_type=str,
+              doc_type="str, path-like, WordClusters, dict or tuple", doc="""
+              Brown clusters of words (:func:`sktag.vectors.read_word_clusters`,
+              :func:`~sktag.vectors.as_word_clusters`): each token's cluster
+              path prefixes of lengths 4, 6, 10 and 20 are features, each a
+              learned embedding of ``cluster_dim``. Their words count towards
+              ``max_vector_words`` after the vectors'. None: no clusters.
+              """),
+    Parameter("max_vector_words", 20000, (Int(0, 1 << 24),), STORED,
+              "the vectors' and clusters' most frequent words added to the vocabulary",
+              doc_type="int", doc="""
+              How many of the vectors' (then the clusters') first words, most
+              frequent first, the model gets ids for, although the training
+              data may not have them. More cover more unseen words and make a
+              bigger model; training words always get their vectors.
+              """),
+    Parameter("cluster_dim", 16, (Int(1, 1024),), SHAPE,
+              "embedding size of each cluster path prefix", in_every_file=False,
+              doc_type="int", doc="""
+              Size of the embedding of each cluster path prefix (with
+              ``word_clusters``).
+              """),
+    Parameter("fine_tune_vectors", False, ("boolean",), STORED,
+              "also train the word vectors (rows of words seen in training move)",
+              doc_type="bool", doc="""
+              Train the word vectors with the rest of the model. Only the rows
+              of training words move; those of words only the vectors know
+              stay as they were, which is why the vectors are frozen by
+              default.
               """),
     Parameter("dropout", 0.0, (_rate(1),), STORED, "dropout rate",
               doc_type="float", doc="""
@@ -442,7 +500,8 @@ def numpydoc(indent="    "):
 
 def constraints():
     """``name -> list of constraints``: ``TokenTagger._parameter_constraints``."""
-    return {p.name: list(p.constraints) for p in PARAMETERS}
+    return {p.name: p.constraints if p.constraints == NO_VALIDATION else list(p.constraints)
+            for p in PARAMETERS}
 
 
 def defaults():
@@ -457,6 +516,8 @@ def refusal(name, value):
     name it their own way (a model file's field, a command-line option):
     ``must be an int in the range [1, 8192]. Got 0 instead.``
     """
+    if _BY_NAME[name].constraints == NO_VALIDATION:
+        return None
     try:
         validate_parameter_constraints({name: list(_BY_NAME[name].constraints)},
                                        {name: value}, caller_name="TokenTagger")
@@ -511,7 +572,10 @@ def add_options(group, overrides=None):
         help_text = f"{parameter.help} ({'; '.join(defaults_text)})"
         kwargs = {"help": help_text, "default": parameter.option_default, "dest": parameter.dest}
         options = [c for c in parameter.constraints if isinstance(c, StrOptions)]
-        if "boolean" in parameter.constraints:
+        if parameter.option_type is not None:
+            kwargs["type"] = parameter.option_type
+            kwargs["metavar"] = "PATH"
+        elif "boolean" in parameter.constraints:
             kwargs["action"] = argparse.BooleanOptionalAction
         elif options:
             kwargs["choices"] = sorted(options[0].options)

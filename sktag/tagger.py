@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
 from . import parameters
+from .architecture import GraphSpec, serving_weights
 from .decoding import Lattice
 from .loading import (
     SHAPE_PARAMS,
@@ -33,7 +34,8 @@ from .validation import check_labels, check_sentences
 __all__ = ["TokenTagger", "load", "open_model"]
 
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
-_TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state")
+_TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state",
+                  "vectors_dim_", "n_cluster_prefixes_")
 
 class TokenTagger(BaseEstimator):
     """Neural token tagger: one label per token, scikit-learn style.
@@ -71,6 +73,11 @@ class TokenTagger(BaseEstimator):
     model_ : keras.Model
         The trained Keras model, built from the weights on first access
         (this imports TensorFlow; prediction never does).
+    vectors_dim_ : int
+        Width of the word vectors in the model (``word_vectors``); 0 without.
+    n_cluster_prefixes_ : int
+        Distinct cluster path prefixes the model embeds (``word_clusters``),
+        plus one for "no cluster"; 0 without clusters.
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy`` (over real tokens only), plus
         ``val_loss`` and ``val_accuracy`` when validating.
@@ -116,6 +123,11 @@ class TokenTagger(BaseEstimator):
         hidden_dim=128,
         n_layers=1,
         output="softmax",
+        word_vectors=None,
+        word_clusters=None,
+        max_vector_words=20000,
+        cluster_dim=16,
+        fine_tune_vectors=False,
         dropout=0.0,
         epochs=10,
         max_steps=None,
@@ -152,6 +164,11 @@ class TokenTagger(BaseEstimator):
         self.hidden_dim = hidden_dim
         self.n_layers = n_layers
         self.output = output
+        self.word_vectors = word_vectors
+        self.word_clusters = word_clusters
+        self.max_vector_words = max_vector_words
+        self.cluster_dim = cluster_dim
+        self.fine_tune_vectors = fine_tune_vectors
         self.dropout = dropout
         self.epochs = epochs
         self.max_steps = max_steps
@@ -408,6 +425,8 @@ class TokenTagger(BaseEstimator):
         self.feature_encoder_ = trainer.feature_encoder_
         self.history_ = {key: list(values) for key, values in trainer.history_.items()}
         self._random_state = trainer.seed_
+        self.vectors_dim_ = trainer.vectors_dim_
+        self.n_cluster_prefixes_ = trainer.n_cluster_prefixes_
         self._fitted_shape_params = {name: getattr(self, name) for name in SHAPE_PARAMS}
         self._set_derived_state()
 
@@ -463,7 +482,8 @@ class TokenTagger(BaseEstimator):
         if predictor is None:
             from .inference import make_predictor
 
-            predictor = make_predictor(self._prediction_path_spec(), self._weights,
+            predictor = make_predictor(self._prediction_path_spec(),
+                                       serving_weights(self._weights),
                                        self.feature_encoder_, self.n_classes_)
             self._predictor = predictor
         return predictor
@@ -475,8 +495,6 @@ class TokenTagger(BaseEstimator):
         the fitted model alone, as in scikit-learn, not on ``set_params``
         since.
         """
-        from .architecture import GraphSpec
-
         return GraphSpec.from_params(self._fitted_shape_params,
                                      char_vocabulary=self.char_vocabulary_)
 
@@ -695,7 +713,8 @@ class TokenTagger(BaseEstimator):
             self.classes_, self.label_scheme_, self.vocabulary_, self.char_vocabulary_,
             crf_transitions=self._weights["crf"] if lattice is not None else None,
             crf_lattice=lattice)
-        return export_onnx(self._prediction_path_spec(), self._weights, metadata, path)
+        return export_onnx(self._prediction_path_spec(), serving_weights(self._weights),
+                           metadata, path)
 
     def save(self, path):
         """Write the fitted tagger to a safe model file (no pickle inside).
@@ -725,10 +744,13 @@ class TokenTagger(BaseEstimator):
         from .persistence import write_model_file
 
         encoder = copy_without_tokenizer(self.feature_encoder_)
+        pretrained = {name: getattr(self, name) for name in ("vectors_dim_", "n_cluster_prefixes_")
+                      if getattr(self, name)}  # files without pretrained features lack them
         return write_model_file(path, {
             "params": self.get_params(deep=False),
             "fitted": {"target_encoder_": self.target_encoder_, "feature_encoder_": encoder,
-                       "history_": self.history_, "_random_state": self._random_state},
+                       "history_": self.history_, "_random_state": self._random_state,
+                       **pretrained},
             "weights": self._weights,
             "optimizer_state": self._kept_optimizer_state(),
         })

@@ -69,6 +69,7 @@ from .features import SentenceEncoder
 from .labels import SequenceLabelEncoder
 from .models import CRFLoss, TokenAccuracy, build_model, find_layer, word_dropout_probabilities
 from .onnx_graphs import keras_weights
+from .pretrained import WordFeatureShapes, extra_words, load_word_features, word_tables
 from .validation import (
     check_class_weight,
     check_labels,
@@ -96,6 +97,10 @@ class KerasTrainer(BaseWrapper):
         The seed of the model's initial weights, dropout and batch order:
         ``random_state`` itself, or an int drawn from a copy of it when it
         is a ``RandomState``. None when ``random_state`` is None.
+    vectors_dim_ : int
+        Width of the model's word vectors (``word_vectors``); 0 without.
+    n_cluster_prefixes_ : int
+        Rows of its cluster prefix embedding (``word_clusters``); 0 without.
     """
 
     def __init__(self, **params):
@@ -274,9 +279,18 @@ class KerasTrainer(BaseWrapper):
             )
         self.target_encoder_ = target_encoder
         vars(self).update(self.target_encoder_.get_metadata())
-        self.feature_encoder_ = self.feature_encoder.fit(X)
+        vectors, clusters = load_word_features(self.word_vectors, self.word_clusters)
+        extra = None
+        if vectors is not None or clusters is not None:
+            extra = extra_words(vectors, clusters, self.max_vector_words,
+                                lowercase_vocabulary=getattr(self.vocabulary, "lowercase", False))
+        self.feature_encoder_ = self.feature_encoder.fit(X, extra_words=extra)
         vars(self).update(self.feature_encoder_.get_metadata())
+        tables, self.n_cluster_prefixes_ = word_tables(self.vocabulary_, vectors, clusters)
+        self.vectors_dim_ = 0 if vectors is None else vectors.dim
         self.model_ = self._build_model()
+        for name, table in tables.items():
+            find_layer(self.model_, name).set_weights([table])
         self._initialize_callbacks()
         return X, y
 
@@ -305,6 +319,10 @@ class KerasTrainer(BaseWrapper):
         if self.word_dropout:
             rates = word_dropout_probabilities(vocab.counts_, self.word_dropout, vocab.n_special_)
             targets = vocab.unknown_ids()
+        word_features = WordFeatureShapes(
+            n_extra=getattr(vocab, "n_extra_", 0), vectors_dim=self.vectors_dim_,
+            n_cluster_prefixes=self.n_cluster_prefixes_, cluster_dim=self.cluster_dim,
+            fine_tune_vectors=self.fine_tune_vectors)
         with self._seeded(), _dtype_policy(self.dtype_policy):
             return build_model(
                 len(vocab),
@@ -322,6 +340,7 @@ class KerasTrainer(BaseWrapper):
                 word_dropout_rates=rates,
                 word_dropout_targets=targets,
                 output=self.output,
+                word_features=word_features or None,
                 seed=self.seed_,  # not Python's global random: see build_model
             )
 
@@ -446,8 +465,8 @@ class KerasTrainer(BaseWrapper):
         params : dict
             The tagger's parameters.
         fitted : dict
-            ``target_encoder_``, ``feature_encoder_``, ``history_`` and
-            ``seed_``.
+            ``target_encoder_``, ``feature_encoder_``, ``history_``,
+            ``seed_``, ``vectors_dim_`` and ``n_cluster_prefixes_``.
         weights : dict of str to list of ndarray
             Layer name -> weights (see :meth:`weights`).
         optimizer_state : list of ndarray, default=None

@@ -133,6 +133,9 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ``max_size`` and have its shape, the ``[PAD]`` count is 0.
     n_special_ : int
         Number of reserved ids: ``[PAD]`` and the unknown ids.
+    n_extra_ : int
+        Number of ``extra_words`` given ids in ``fit``: the last ``n_extra_``
+        ids, after the training words.
     unknown_ids_ : ndarray of int32 of shape (n_ids,)
         For every id, the unknown id of its most frequent spelling in the
         training data (each reserved id maps to itself); see
@@ -177,7 +180,8 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             when fitted also ``n_special_``, ``vocabulary_`` (dict),
             ``tokens_``, ``counts_`` and ``unknown_ids_`` (arrays): the
             vocabulary's own values, not copies (``unknown_ids_`` is
-            :meth:`unknown_ids`, also for a vocabulary fitted before it).
+            :meth:`unknown_ids`, also for a vocabulary fitted before it), and
+            ``n_extra_`` when it is not 0.
         """
         state = {"min_freq": self.min_freq, "max_size": self.max_size,
                  "lowercase": self.lowercase, "unknown_shapes": self.unknown_shapes}
@@ -185,6 +189,8 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             state.update(n_special_=self.n_special_, vocabulary_=self.vocabulary_,
                          tokens_=self.tokens_, counts_=self.counts_,
                          unknown_ids_=self.unknown_ids())  # also for one fitted before them
+            if getattr(self, "n_extra_", 0):  # a vocabulary with extra words
+                state["n_extra_"] = self.n_extra_
         return state
 
     @classmethod
@@ -207,13 +213,15 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ValueError
             An unknown key, or some fitted attributes but not all.
         """
-        params, fitted = split_state(cls, state, cls._FITTED_STATE)
+        params, fitted = split_state(cls, state, cls._FITTED_STATE, optional=("n_extra_",))
         vocabulary = cls(**params)
         for name, value in fitted.items():
             setattr(vocabulary, name, value)
+        if fitted:
+            vocabulary.n_extra_ = state.get("n_extra_", 0)
         return vocabulary
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, extra_words=None):
         """Learn the vocabulary from sentences.
 
         Parameters
@@ -222,6 +230,14 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             Training sentences; a str sentence is split on whitespace.
         y : None
             Ignored.
+        extra_words : iterable of str, default=None
+            Words to give ids too, after those of ``X``, although ``X`` does
+            not have them (or has them fewer than ``min_freq`` times): the
+            words of pretrained vectors, so that a word never seen in
+            training is tagged from its vector (see :mod:`sktag.pretrained`).
+            Lowercased with ``lowercase=True``; words already in the
+            vocabulary are skipped; ``max_size`` does not count them.
+            ``n_extra_`` says how many were added.
 
         Returns
         -------
@@ -245,14 +261,24 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.vocabulary_ = {token: i for i, token in enumerate(specials)}
         for token in kept:
             self.vocabulary_[token] = len(self.vocabulary_)
+        n_trained = len(self.vocabulary_)
+        for i, word in enumerate(extra_words if extra_words is not None else ()):
+            if not isinstance(word, str) or not word:
+                raise TypeError(f"extra_words[{i}] is {word!r}; extra words must be "
+                                f"non-empty str.")
+            word = word.lower() if self.lowercase else word
+            if word not in self.vocabulary_:
+                self.vocabulary_[word] = len(self.vocabulary_)
+        n_extra = len(self.vocabulary_) - n_trained
         self.tokens_ = np.array(list(self.vocabulary_), dtype=object)
         ids = self.encode([list(spellings)], check_input=False)[0]
         self.counts_ = np.zeros(len(self.vocabulary_), dtype=np.int64)
         np.add.at(self.counts_, ids, np.fromiter(spellings.values(), np.int64, len(spellings)))
-        self.unknown_ids_ = self._spelling_shapes(spellings, ids)
+        self.unknown_ids_ = self._spelling_shapes(spellings, ids, n_extra)
+        self.n_extra_ = n_extra
         return self
 
-    def _spelling_shapes(self, spellings, ids):
+    def _spelling_shapes(self, spellings, ids, n_extra):
         """For every id, the unknown id of its most frequent training spelling.
 
         ``spellings`` counts the training tokens as written, ``ids`` are
@@ -270,6 +296,9 @@ class Vocabulary(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 by_id.setdefault(i, Counter())[self.unknown_id(token)] += n
         for i, counts in by_id.items():
             shapes[i] = counts.most_common(1)[0][0]
+        for i in range(len(shapes) - n_extra, len(shapes)):  # extra words not in X
+            if i not in by_id:
+                shapes[i] = self.unknown_id(self.tokens_[i])
         return shapes
 
     def unknown_id(self, token):

@@ -13,8 +13,8 @@ import math
 import numpy as np
 
 from ..architecture import (
+    ID_WEIGHTS,
     UNTRAINED_LAYERS,
-    WORD_DROPOUT_LAYER,
     GraphSpec,
     expected_weight_shapes,
 )
@@ -49,17 +49,21 @@ def expected_arrays(params, fitted):
         raise Invalid("params.char_dim", f"is {params['char_dim']}, but the feature encoder "
                                          f"{'has no' if char else 'has a'} character vocabulary")
     spec = GraphSpec.from_params(params, char_vocabulary=chars)
+    n_prefixes = fitted.get("n_cluster_prefixes_", 0)
     shapes = expected_weight_shapes(
         spec, n_vocab=len(encoder.vocabulary_.tokens_),
         n_classes=len(fitted["target_encoder_"].classes_), d_model=params["d_model"],
         n_chars=len(chars.chars_) + 2 if char else 0, char_dim=params["char_dim"],
         hidden_dim=params["hidden_dim"], word_dropout=params["word_dropout"] > 0,
+        n_extra=getattr(encoder.vocabulary_, "n_extra_", 0),
+        vectors_dim=fitted.get("vectors_dim_", 0), n_cluster_prefixes=n_prefixes,
+        cluster_dim=params.get("cluster_dim", 0) if n_prefixes else 0,
     )
     expected, trainable = {}, set()
     for layer, layer_shapes in shapes.items():
         for i, shape in enumerate(layer_shapes):
-            is_target = layer == WORD_DROPOUT_LAYER and i == 1
-            expected[f"weights/{layer}/{i}"] = ("<i4" if is_target else "<f4", tuple(shape))
+            is_id = (layer, i) in ID_WEIGHTS
+            expected[f"weights/{layer}/{i}"] = ("<i4" if is_id else "<f4", tuple(shape))
             if layer not in UNTRAINED_LAYERS:
                 trainable.add(tuple(shape))
     return expected, trainable

@@ -183,6 +183,9 @@ def _check_vocabulary(state, where):
     for name in ("counts_", "unknown_ids_"):
         if len(state[name]) != n:
             raise Invalid(f"{where}.{name}", f"has {len(state[name])} items for {n} tokens")
+    if not 0 <= state.get("n_extra_", 0) <= n - len(specials):
+        raise Invalid(f"{where}.n_extra_", f"is {state['n_extra_']}, but the vocabulary has "
+                                           f"{n - len(specials)} words")
     unknown_ids, n_special = state["unknown_ids_"], state["n_special_"]
     if len(unknown_ids) and (unknown_ids.max() >= n_special
                              or unknown_ids[:n_special].tolist() != list(range(n_special))):
@@ -234,6 +237,7 @@ def _vocabulary_fields(fitted):
         "tokens_": want(Array({"O": Str(MAX_TOKEN_CHARS)}, MAX_VOCAB)),
         "counts_": want(Array({"<i8": _COUNT}, MAX_VOCAB)),
         "unknown_ids_": want(Array({"<i4": Int(0, 4)}, MAX_VOCAB)),
+        "n_extra_": optional(Int(0, MAX_VOCAB)),  # only with extra words: 0 when absent
     }
 
 

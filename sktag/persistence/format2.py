@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
+from ..architecture import check_id_weights
 from .arrays import arrays_of, check_manifest, expected_arrays, layout
 from .atomic import write_atomically
 from .encoders import to_json
@@ -236,6 +237,10 @@ def read_model_file(path):
     except zlib.error as exc:  # damage inside a compressed member, before its CRC is checked
         raise ModelFileError(f"{path} is truncated or corrupted (inflating: {exc}).") from None
     state["weights"], optimizer = arrays_of(manifest, buffer)
+    try:
+        check_id_weights(state["weights"])
+    except ValueError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None
     state["optimizer_state"] = optimizer if header["optimizer_state"] else None
     state["format_version"] = version
     return state

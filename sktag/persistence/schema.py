@@ -11,11 +11,14 @@ the model these describe). A value that does not fit is an
 :func:`header_error` turns it into the :class:`ModelFileError` of a file.
 """
 
+from ..architecture import CLUSTER_PREFIX_LENGTHS
 from ..parameters import CODE, PARAMETERS, ROUTED_PREFIXES, refusal
+from ..vectors import MAX_DIM
 from .encoders import (
     FEATURE_ENCODER,
     LABEL,
     MAX_CLASSES,
+    MAX_VOCAB,
     TARGET_ENCODER,
     VOCABULARY_TEMPLATE,
     describe,
@@ -124,17 +127,25 @@ def check_params(params):
             raise Invalid(f"params.{name}", message.rstrip("."))
 
 
+#: Parameters that are code or live objects (the table's ``CODE``): never stored.
+_CODE_PARAMS = frozenset(p.name for p in PARAMETERS if p.file == CODE)
+
+
 def stored_params(params):
     """The parameters as JSON, and the descriptions of those left out.
 
-    Callables (``tokenizer``) and callbacks are code: the file records their
-    names only and loading asks for them again. So is a ``RandomState``
+    Callables (``tokenizer``) and callbacks are code, and word vectors and
+    clusters are data the weights already hold the rows of: the file
+    records their names only and loading asks for a tokenizer again. So is a ``RandomState``
     (it only seeds future training). A Keras optimizer instance is stored in
     Keras's own serialization, a built-in Keras optimizer class by its name;
     an encoder (``vocabulary``) by its parameters.
     """
     stored, left_out = {}, {}
     for name, value in params.items():
+        if name in _CODE_PARAMS and value is not None:  # word_vectors: the weights hold the rows
+            left_out[name] = describe(value)
+            continue
         kind, value = stored_optimizer(value)
         if kind == "instance":
             stored[name] = {"__keras_optimizer__": to_json(value, name)}
@@ -170,6 +181,9 @@ HEADER_V2 = Record({
         "feature_encoder_": required(FEATURE_ENCODER),
         "history_": required(Dict(Str(128), List(Float(finite=False), _MAX_EPOCHS), 64)),
         "_random_state": required(Either(Null(), _SEED)),  # the tagger's seed of its next fit
+        # pretrained features (absent in files without them, and older ones: 0)
+        "vectors_dim_": optional(Int(0, MAX_DIM)),
+        "n_cluster_prefixes_": optional(Int(0, MAX_VOCAB * len(CLUSTER_PREFIX_LENGTHS) + 1)),
     })),
     "optimizer_state": required(Bool()),
     "arrays": required(List(Record({
