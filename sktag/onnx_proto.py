@@ -16,12 +16,13 @@ import struct
 
 import numpy as np
 
-__all__ = ["DTYPES", "FLOAT", "INT32", "INT64", "Model", "Node", "tensor", "value_info"]
+__all__ = ["DTYPES", "FLOAT", "INT8", "INT32", "INT64", "Model", "Node", "tensor", "value_info"]
 
 #: ONNX ``TensorProto.DataType`` values used by sktag's graphs.
-FLOAT, INT32, INT64 = 1, 6, 7
+FLOAT, INT8, INT32, INT64 = 1, 3, 6, 7
 #: numpy dtype -> ONNX data type.
-DTYPES = {np.dtype(np.float32): FLOAT, np.dtype(np.int32): INT32, np.dtype(np.int64): INT64}
+DTYPES = {np.dtype(np.float32): FLOAT, np.dtype(np.int8): INT8, np.dtype(np.int32): INT32,
+          np.dtype(np.int64): INT64}
 # AttributeProto.AttributeType
 _ATTR_FLOAT, _ATTR_INT, _ATTR_STRING, _ATTR_INTS = 1, 2, 3, 7
 
@@ -68,7 +69,7 @@ def _join(*fields):
 
 
 def tensor(name, array, external=False):
-    """A ``TensorProto`` (raw little-endian data) of a float32, int32 or int64 array.
+    """A ``TensorProto`` (raw little-endian data) of a float32, int8, int32 or int64 array.
 
     With ``external=True`` the data is left out and the tensor says it is
     external: ONNX Runtime then takes it from

@@ -38,3 +38,23 @@ def test_a_model_round_trips_through_the_onnx_package():
     dims = graph.input[0].type.tensor_type.shape.dim
     assert [d.dim_param or d.dim_value for d in dims] == ["batch", 4]
     assert graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+
+
+def test_int8_tensors_and_operators_of_another_domain_round_trip():
+    model = onnx_proto.Model(
+        nodes=[onnx_proto.Node("DynamicQuantizeMatMul", ["x", "q", "s", "", "b"], ["y"],
+                               name="mm", domain="com.microsoft")],
+        initializers=[onnx_proto.tensor("q", np.array([[-127, 0, 5]], dtype=np.int8))],
+        inputs=[onnx_proto.value_info("x", onnx_proto.FLOAT, ["n", 1])],
+        outputs=[onnx_proto.value_info("y", onnx_proto.FLOAT, ["n", 3])],
+        graph_name="g", doc="", opset=17, ir_version=8, producer_name="sktag",
+        producer_version="0", metadata={}, output_widths={"y": 3},
+        domains={"com.microsoft": 1},
+    )
+    parsed = onnx.load_from_string(model.SerializeToString())
+    assert [(o.domain, o.version) for o in parsed.opset_import] == [("", 17), ("com.microsoft", 1)]
+    (node,) = parsed.graph.node
+    assert node.domain == "com.microsoft" and list(node.input) == ["x", "q", "s", "", "b"]
+    assert not node.attribute
+    (q,) = (numpy_helper.to_array(t) for t in parsed.graph.initializer)
+    assert q.dtype == np.int8 and q.tolist() == [[-127, 0, 5]]
