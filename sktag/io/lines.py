@@ -142,7 +142,7 @@ def clean_lines(name: str, lines: Iterable[str]) -> Iterator[tuple[int, str]]:
                     "(sktag.io.MAX_LINE_CHARS); a corpus has one token or one sentence per "
                     "line: is this the right file, in the right format?",
                 )
-            undecodable = _UNDECODABLE.search(line)
+            undecodable = None if line.isascii() else _UNDECODABLE.search(line)
             if undecodable:
                 raise DataFormatError(
                     name, lineno, _undecodable_message(line, undecodable.start()))
