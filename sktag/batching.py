@@ -18,17 +18,11 @@ def prediction_batches(lengths, max_positions=512, max_sentences=64):
 
     Sentences are sorted by length and a batch is closed before its padded
     size (sentences x longest length) would exceed ``max_positions`` or it
-    would hold more than ``max_sentences``. Fixed-size batches pad every
-    sentence of the last batch to the longest sentence of the set: measured
-    on English UD dev, 256-sentence batches computed 46% more positions than
-    there are tokens, length-sorted batches of 4,096 positions 18% more.
-    Empty sentences are left out.
-
-    Small batches keep a batch's intermediate arrays in the CPU's caches: on
-    EWT dev with one ONNX Runtime thread, the best configuration's graph
-    computed 34% more tokens per CPU second in batches of 512 positions and
-    64 sentences than of 4,096 and 256, the fast context model's 11% more
-    (``benchmarks/predict_profile.py``, docs/design.md).
+    would hold more than ``max_sentences``: length-sorted batches pad far
+    less than fixed-size ones, and small batches keep a batch's
+    intermediate arrays in the CPU's caches (docs/design.md has the
+    measurements, from ``benchmarks/predict_profile.py``). Empty sentences
+    are left out.
 
     Parameters
     ----------

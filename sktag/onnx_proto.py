@@ -1,7 +1,7 @@
 """The few ONNX protobuf messages sktag's graphs need, serialized without ``onnx``.
 
 Importing the ``onnx`` package costs most of a second (it imports
-``ml_dtypes``, measured at 0.8 s here), which a service that loads a model
+``ml_dtypes``), which a service that loads a model
 and predicts would pay at every start. sktag's graphs use a small, fixed
 part of ONNX's schema (``onnx/onnx.proto``): a model with one graph of
 nodes, initializers and typed inputs and outputs. This module writes those

@@ -355,8 +355,8 @@ class KerasTrainer(BaseWrapper):
         The optimizer's variables are made here, eagerly, as Keras itself does
         only under a distribution strategy. Left to the first update, they
         are created while TensorFlow traces the train step, and TensorFlow
-        then traces it a second time without them (measured: the first
-        update of a fit took 3.2-3.7 s instead of 3.9 s).
+        then traces it a second time without them (docs/design.md has the
+        measurement).
         """
         loss = (CRFLoss(find_layer(model, "crf")) if self.output == "crf" else
                 keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight"))
