@@ -71,7 +71,7 @@ def preprocessing_metadata(classes, label_scheme, vocabulary, char_vocabulary=No
     return out
 
 
-def export_onnx(spec, weights, metadata, path=None):
+def export_onnx(spec, weights, metadata, path=None, *, precision="float32"):
     """The ONNX model of a fitted tagger's weights, with its preprocessing metadata.
 
     Parameters
@@ -85,6 +85,8 @@ def export_onnx(spec, weights, metadata, path=None):
         ``sktag.preprocessing``.
     path : str or path-like, default=None
         Also write the model there.
+    precision : {"float32", "int8"}, default="float32"
+        The word tagger's precision (see :func:`sktag.onnx_graphs.build_tagger`).
 
     Returns
     -------
@@ -92,7 +94,7 @@ def export_onnx(spec, weights, metadata, path=None):
     """
     from .onnx_graphs import build_tagger
 
-    model = build_tagger(spec, weights)
+    model = build_tagger(spec, weights, precision=precision)
     model.metadata[METADATA_KEY] = json.dumps(metadata, ensure_ascii=False)
     if path is not None:
         Path(path).write_bytes(model.SerializeToString())

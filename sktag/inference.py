@@ -94,7 +94,7 @@ def get_threads():
     return _threads
 
 
-def make_predictor(spec, weights, encoder, n_classes):
+def make_predictor(spec, weights, encoder, n_classes, *, precision="float32"):
     """The predictor for a fitted model.
 
     Parameters
@@ -107,6 +107,9 @@ def make_predictor(spec, weights, encoder, n_classes):
         The fitted feature encoder.
     n_classes : int
         Number of labels.
+    precision : {"float32", "int8"}, default="float32"
+        The word tagger graph's precision (:class:`OnnxPredictor`); the
+        dense model without characters predicts in float32 numpy either way.
 
     Returns
     -------
@@ -114,7 +117,7 @@ def make_predictor(spec, weights, encoder, n_classes):
     """
     if spec.encoder == "dense" and not spec.char:
         return TablePredictor(weights, encoder, n_classes)
-    return OnnxPredictor(spec, weights, encoder, n_classes)
+    return OnnxPredictor(spec, weights, encoder, n_classes, precision=precision)
 
 
 class TablePredictor:
@@ -189,6 +192,10 @@ class OnnxPredictor:
         The fitted feature encoder.
     n_classes : int
         Number of labels.
+    precision : {"float32", "int8"}, default="float32"
+        The word tagger graph's precision
+        (:func:`sktag.onnx_graphs.build_word_tagger`); the character encoder
+        is float32.
 
     Attributes
     ----------
@@ -202,10 +209,11 @@ class OnnxPredictor:
     #: Spellings whose character features are kept between calls.
     cache_size = 100_000
 
-    def __init__(self, spec, weights, encoder, n_classes):
+    def __init__(self, spec, weights, encoder, n_classes, *, precision="float32"):
         self.spec = spec
         self.encoder = encoder
         self.n_classes = n_classes
+        self.precision = precision
         self._weights = weights
         self._lock = threading.Lock()
         self.cache = None
@@ -215,7 +223,8 @@ class OnnxPredictor:
         """``(threads, word_tagger session, char_encoder session or None)``."""
         from .onnx_graphs import build_char_encoder, build_word_tagger
 
-        tagger = _session(build_word_tagger(self.spec, self._weights, external_data=True), threads)
+        tagger = _session(build_word_tagger(self.spec, self._weights, external_data=True,
+                                            precision=self.precision), threads)
         chars = None
         if self.spec.char:
             char_graph = build_char_encoder(self.spec, self._weights, external_data=True)

@@ -324,6 +324,21 @@ PARAMETERS = (
               ``val_`` figures are not. Weights must be finite numbers >= 0 that
               float32 holds (0 leaves a label out of the loss), not all 0.
               """),
+    Parameter("precision", "float32", (StrOptions({"float32", "int8"}),), STORED,
+              "precision of the prediction graphs: int8 quantizes the word tagger",
+              doc_type='{"float32", "int8"}', doc="""
+              Precision of the ONNX graphs that predict (the models with
+              characters or a context encoder; the dense model without
+              characters always predicts in float32 numpy). ``"int8"`` stores
+              the word tagger's large weights in int8 and quantizes its matrix
+              products and LSTMs dynamically (ONNX Runtime's ``com.microsoft``
+              kernels): about twice the throughput, and labels that agree with
+              float32 on all but a few tokens in ten thousand
+              (docs/benchmarks/equivalence.md). Its activations are scaled per
+              batch, so a sentence's probabilities can differ slightly with the
+              sentences it is predicted with. Training is float32 either way;
+              it can be set after fit and at :func:`sktag.load`.
+              """),
     Parameter("decoding", "auto", (StrOptions({"auto", "argmax"}),),
               doc_type='{"auto", "argmax"}', doc="""
               How :meth:`predict` turns probabilities into labels. ``"argmax"``

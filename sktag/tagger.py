@@ -139,6 +139,7 @@ class TokenTagger(BaseEstimator):
         optimizer="adam",
         word_dropout=0.25,
         class_weight=None,
+        precision="float32",
         decoding="auto",
         label_scheme=None,
         vocabulary=None,
@@ -180,6 +181,7 @@ class TokenTagger(BaseEstimator):
         self.optimizer = optimizer
         self.word_dropout = word_dropout
         self.class_weight = class_weight
+        self.precision = precision
         self.decoding = decoding
         self.label_scheme = label_scheme
         self.vocabulary = vocabulary
@@ -252,6 +254,7 @@ class TokenTagger(BaseEstimator):
         state = dict(vars(self))
         state.pop("_trainer", None)
         state.pop("_predictor", None)
+        state.pop("_predictor_precision", None)
         state.pop("_crf", None)
         if "_weights" in state:
             state["_optimizer_state"] = self._kept_optimizer_state()
@@ -463,10 +466,14 @@ class TokenTagger(BaseEstimator):
         """
         check_shape_params(self._fitted_shape_params, self.get_params(deep=False), action)
 
-    def _check_decoding(self):
+    def _check_prediction_params(self):
+        """Check the parameters prediction reads, which may be set after fit."""
+        if self.decoding in ("auto", "argmax") and self.precision in ("float32", "int8"):
+            return  # the hot path; scikit-learn's check below says what is wrong
+        names = ("decoding", "precision")
         validate_parameter_constraints(
-            {"decoding": self._parameter_constraints["decoding"]},
-            {"decoding": self.decoding}, caller_name=type(self).__name__)
+            {name: self._parameter_constraints[name] for name in names},
+            {name: getattr(self, name) for name in names}, caller_name=type(self).__name__)
 
     # ------------------------------------------------------------------
     # prediction
@@ -477,15 +484,16 @@ class TokenTagger(BaseEstimator):
             check_is_fitted(self)
 
     def _prediction_path(self):
-        """The predictor of these weights (see :mod:`sktag.inference`), built once."""
+        """The predictor of these weights (see :mod:`sktag.inference`), built once per ``precision``."""
         predictor = vars(self).get("_predictor")
-        if predictor is None:
+        if predictor is None or vars(self).get("_predictor_precision") != self.precision:
             from .inference import make_predictor
 
             predictor = make_predictor(self._prediction_path_spec(),
                                        serving_weights(self._weights),
-                                       self.feature_encoder_, self.n_classes_)
-            self._predictor = predictor
+                                       self.feature_encoder_, self.n_classes_,
+                                       precision=self.precision)
+            self._predictor, self._predictor_precision = predictor, self.precision
         return predictor
 
     def _prediction_path_spec(self):
@@ -500,6 +508,7 @@ class TokenTagger(BaseEstimator):
 
     def _sentences(self, X):
         self._check_fitted()
+        self._check_prediction_params()
         return check_sentences(X, tokenizer=self.tokenizer, allow_empty=True)
 
     def predict_proba(self, X):
@@ -559,7 +568,6 @@ class TokenTagger(BaseEstimator):
             Viterbi path differs from its marginals).
         """
         sentences = self._sentences(X)
-        self._check_decoding()
         path = self._prediction_path()
         lattice = self._decoding_lattice()
         if self.decoding == "auto" and lattice is not None:
@@ -645,6 +653,7 @@ class TokenTagger(BaseEstimator):
         from .spans import annotate_texts
 
         self._check_fitted()
+        self._check_prediction_params()
         if entities and self.label_scheme_ is None:
             raise ValueError(
                 "predict_spans needs an entity tagging (IOB1, IOB2, IOBES or BILOU labels); "
@@ -714,7 +723,7 @@ class TokenTagger(BaseEstimator):
             crf_transitions=self._weights["crf"] if lattice is not None else None,
             crf_lattice=lattice)
         return export_onnx(self._prediction_path_spec(), serving_weights(self._weights),
-                           metadata, path)
+                           metadata, path, precision=self.precision)
 
     def save(self, path):
         """Write the fitted tagger to a safe model file (no pickle inside).

@@ -160,3 +160,32 @@ def test_the_whole_int8_graph_is_the_char_encoder_and_the_int8_word_tagger():
 def test_an_unknown_precision_is_refused(builder):
     with pytest.raises(ValueError, match=r"precision must be one of \('float32', 'int8'\)"):
         builder(SPECS["dense"], weights("dense"), precision="float16")
+
+
+# ----------------------------------------------------------------------
+# the estimator's precision parameter
+# ----------------------------------------------------------------------
+def test_token_tagger_precision_int8_predicts_like_float32_and_switches_after_fit(tmp_path):
+    import sktag
+    from sktag import TokenTagger
+
+    X = [["the", "cat", "sat", "down"], ["a", "dog", "ran", "off"], ["the", "dog", "sat"]] * 15
+    y = [["D", "N", "V", "P"], ["D", "N", "V", "P"], ["D", "N", "V"]] * 15
+    tagger = TokenTagger(encoder="conv", d_model=8, hidden_dim=8, epochs=15,
+                         learning_rate=0.05, random_state=0).fit(X, y)
+    float_proba = tagger.predict_proba(X[:3])
+    assert tagger._prediction_path().precision == "float32"
+    tagger.set_params(precision="int8")
+    assert tagger._prediction_path().precision == "int8"  # rebuilt for the new precision
+    int8_proba = tagger.predict_proba(X[:3])
+    assert tagger.predict(X) == y
+    for a, b in zip(int8_proba, float_proba):
+        assert not np.array_equal(a, b)  # really another graph
+        np.testing.assert_allclose(a, b, atol=0.05)
+    tagger.save(tmp_path / "m.sktag")
+    assert sktag.load(tmp_path / "m.sktag").precision == "int8"
+    assert sktag.load(tmp_path / "m.sktag", precision="float32").predict(X) == y
+    exported = tagger.to_onnx()
+    assert any(node.domain == "com.microsoft" for node in exported.graph.node)
+    with pytest.raises(ValueError, match="precision"):
+        tagger.set_params(precision="int4").predict(X[:1])
