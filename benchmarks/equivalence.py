@@ -40,7 +40,8 @@ from sktag import TokenTagger, Vocabulary, configurations  # noqa: E402
 from sktag.architecture import GraphSpec  # noqa: E402
 from sktag.batching import model_inputs, prediction_batches  # noqa: E402
 from sktag.io import read_conllu  # noqa: E402
-from sktag.onnx_graphs import build_char_encoder, build_word_tagger, keras_weights  # noqa: E402
+from sktag.keras_reading import keras_weights  # noqa: E402
+from sktag.onnx_graphs import build_char_encoder, build_word_tagger  # noqa: E402
 from sktag.vocabulary import pad_sequences  # noqa: E402
 
 ENCODERS = {

@@ -65,7 +65,7 @@ def char_filters(char_dim):
 
 
 # The names of the layers of build_model's models: the keys of the weights
-# (sktag.onnx_graphs.keras_weights), of a model file's arrays and of the graphs' inputs.
+# (sktag.keras_reading.keras_weights), of a model file's arrays and of the graphs' inputs.
 #: Word embedding.
 EMBEDDING_LAYER = "embedding"
 #: The output Dense layer (softmax, or the CRF's per-token scores).
@@ -212,7 +212,7 @@ def expected_weight_shapes(spec, *, n_vocab, n_classes, d_model, n_chars=0, char
                            n_cluster_prefixes=0, cluster_dim=0):
     """The weight shapes of the model :func:`sktag.models.build_model` makes.
 
-    What :func:`sktag.onnx_graphs.keras_weights` of that model gives, shapes
+    What :func:`sktag.keras_reading.keras_weights` of that model gives, shapes
     only, computed from the sizes alone: a model file's header says how big
     every array must be before any of them is read.
 

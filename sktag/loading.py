@@ -286,7 +286,7 @@ def migrated_state(state):
     for key in ("_fit_callbacks", "_predict_callbacks", "_inference", "_user_params"):
         state.pop(key, None)
     if model is not None:
-        from .onnx_graphs import keras_weights
+        from .keras_reading import keras_weights
 
         state["_weights"] = keras_weights(model)
         keep = state.get("keep_optimizer") or state.get("warm_start")

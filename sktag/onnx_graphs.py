@@ -4,8 +4,9 @@ The graphs compute what :func:`sktag.models.build_model`'s models compute at
 inference, the way skl2onnx converters build a graph from an estimator's
 fitted parameters: node by node (written by :mod:`sktag.onnx_proto`, so
 that building a graph needs no ``onnx`` import), from the arrays of
-:func:`keras_weights` and the structure of a :class:`GraphSpec`. Nothing here
-traces or exports a Keras model, and this module imports neither Keras nor
+:func:`sktag.keras_reading.keras_weights` and the structure of a
+:class:`GraphSpec`. Nothing here traces or exports a Keras model, and this
+module imports neither Keras nor
 TensorFlow: a graph can be rebuilt from saved weights alone.
 
 Three graphs, which share the code that emits their nodes:
@@ -79,17 +80,10 @@ import numpy as np
 
 from . import __version__, onnx_proto
 from .architecture import (
-    AFFIX_CHARS_LAYER,
     CHAR_CLASSES_LAYER,
     CHAR_CONV_LAYER,
     CHAR_EMBEDDING_LAYER,
-    CHAR_POOL_LAYER,
-    CONTEXT_LAYER_PREFIXES,
-    CRF_LAYER,
     EMBEDDING_LAYER,
-    LAYER_NAMES,
-    MAX_CHARS,
-    N_AFFIX,
     TAGGER_LAYER,
     GraphSpec,
     expected_weight_shapes,
@@ -107,8 +101,6 @@ __all__ = [
     "build_tagger",
     "build_word_tagger",
     "expected_weight_shapes",
-    "keras_weights",
-    "spec_from_keras",
 ]
 
 #: The ONNX operator set the graphs import (default domain only).
@@ -141,113 +133,6 @@ _INT8_LEVELS = 127
 
 # Keras's LSTM kernels hold the gates' blocks in the order i, f, c, o; ONNX's in i, o, f, c.
 _KERAS_TO_ONNX_GATES = (0, 3, 1, 2)
-
-# The names of the layers of build_model's models (sktag.architecture); the
-# context layers are numbered from 0.
-_KNOWN_LAYERS = LAYER_NAMES
-_CONTEXT_LAYERS = CONTEXT_LAYER_PREFIXES
-
-
-# ---------------------------------------------------------------------------
-# Reading a Keras model (duck-typed: no Keras import)
-# ---------------------------------------------------------------------------
-
-def _leaf_layers(model):
-    """The layers of ``model`` and, recursively, of the models nested in it."""
-    for layer in model.layers:
-        if getattr(layer, "layers", None) is not None:  # a nested model
-            yield from _leaf_layers(layer)
-        else:
-            yield layer
-
-
-def keras_weights(model):
-    """The weights of every layer of a Keras model, nested models included.
-
-    Parameters
-    ----------
-    model : keras.Model
-        A model of :func:`sktag.models.build_model` (anything with
-        ``layers``, whose layers have ``name`` and ``get_weights()``).
-
-    Returns
-    -------
-    weights : dict of str to list of ndarray
-        Layer name -> ``layer.get_weights()``, for the layers that have
-        weights. A nested model contributes its layers, not itself.
-
-    Raises
-    ------
-    ValueError
-        Two layers with weights have one name.
-    """
-    weights = {}
-    for layer in _leaf_layers(model):
-        arrays = [np.asarray(w) for w in layer.get_weights()]
-        if not arrays:
-            continue
-        if layer.name in weights:
-            raise ValueError(f"Two layers with weights are called {layer.name!r}.")
-        weights[layer.name] = arrays
-    return weights
-
-
-def _context_prefix(name):
-    for prefix in _CONTEXT_LAYERS:
-        if name.startswith(prefix) and name[len(prefix):].isdigit():
-            return prefix, int(name[len(prefix):])
-    return None, None
-
-
-def spec_from_keras(model):
-    """The :class:`GraphSpec` of a model of :func:`sktag.models.build_model`.
-
-    Parameters
-    ----------
-    model : keras.Model
-
-    Returns
-    -------
-    spec : GraphSpec
-        For ``"dense"``, ``n_layers`` is 0.
-
-    Raises
-    ------
-    ValueError
-        The model has a layer that ``build_model`` does not make, or its
-        context layers are not numbered 0, 1, ...: its graph would not compute
-        what the model does.
-    """
-    layers = {}
-    context = {"conv_": set(), "bilstm_": set()}
-    for layer in _leaf_layers(model):
-        prefix, index = _context_prefix(layer.name)
-        if layer.name not in _KNOWN_LAYERS and prefix is None:
-            raise ValueError(f"Layer {layer.name!r} is not one sktag's models have.")
-        if prefix in context:
-            context[prefix].add(index)
-        layers[layer.name] = layer
-    if context["conv_"] and context["bilstm_"]:
-        raise ValueError("The model has both convolution and LSTM context layers.")
-    encoder = "conv" if context["conv_"] else "bilstm" if context["bilstm_"] else "dense"
-    indices = context.get(encoder + "_", set())
-    if indices != set(range(len(indices))):
-        raise ValueError(f"The {encoder} layers are not numbered 0 to {len(indices) - 1}.")
-    char = CHAR_EMBEDDING_LAYER in layers
-    max_chars, n_affix = MAX_CHARS, N_AFFIX
-    if char:
-        pool = layers.get(CHAR_POOL_LAYER)
-        if pool is None:
-            raise ValueError("The model has a char_embedding but no char_pool.")
-        max_chars = int(pool.pool_size[-1])
-        affix = layers.get(AFFIX_CHARS_LAYER)
-        n_affix = int(affix.n) if affix is not None else 0
-    return GraphSpec(
-        encoder=encoder, n_layers=len(indices), char=char, max_chars=max_chars,
-        n_affix=n_affix, char_classes=char and CHAR_CLASSES_LAYER in layers,
-        output="crf" if CRF_LAYER in layers else "softmax",
-    )
-
 
 # ---------------------------------------------------------------------------
 # Building graphs
@@ -640,7 +525,7 @@ def build_char_encoder(spec, weights, *, external_data=False):
     spec : GraphSpec
         With ``char=True``.
     weights : dict of str to list of ndarray
-        See :func:`keras_weights`.
+        See :func:`sktag.keras_reading.keras_weights`.
     external_data : bool, default=False
         Leave the large initializers out of the model's bytes, for
         ``SessionOptions.add_external_initializers`` (see
@@ -690,7 +575,7 @@ def build_word_tagger(spec, weights, *, external_data=False, precision="float32"
     ----------
     spec : GraphSpec
     weights : dict of str to list of ndarray
-        See :func:`keras_weights`.
+        See :func:`sktag.keras_reading.keras_weights`.
     external_data : bool, default=False
         Leave the large initializers out of the model's bytes, for
         ``SessionOptions.add_external_initializers`` (see
@@ -750,7 +635,7 @@ def build_tagger(spec, weights, *, precision="float32"):
     ----------
     spec : GraphSpec
     weights : dict of str to list of ndarray
-        See :func:`keras_weights`.
+        See :func:`sktag.keras_reading.keras_weights`.
     precision : {"float32", "int8"}, default="float32"
         ``"int8"``: the word tagger's large weights in int8 and its matrix
         products and LSTMs quantized dynamically (see the module's notes),

@@ -65,10 +65,11 @@ from scikeras.wrappers import BaseWrapper  # isort: skip
 
 from .batching import EncodedSentences, SentenceBatches
 from .callbacks import InterruptGuard, cosine_schedule, fresh_copy
+from .crf_layer import CRFLoss
 from .features import SentenceEncoder
+from .keras_reading import keras_weights
 from .labels import SequenceLabelEncoder
-from .models import CRFLoss, TokenAccuracy, build_model, find_layer, word_dropout_probabilities
-from .onnx_graphs import keras_weights
+from .models import TokenAccuracy, build_model, find_layer, word_dropout_probabilities
 from .pretrained import WordFeatureShapes, extra_words, load_word_features, word_tables
 from .validation import (
     check_class_weight,

@@ -34,7 +34,7 @@ def _sequence_score(scores, labels, A, start, end):
 
 
 def test_the_crf_loss_is_the_brute_force_negative_log_likelihood():
-    from sktag.models import CRF, CRFLoss
+    from sktag.crf_layer import CRF, CRFLoss
 
     rng = np.random.RandomState(0)
     n, length = 3, 4

@@ -18,9 +18,8 @@ from sktag.onnx_graphs import (
     build_char_encoder,
     build_tagger,
     build_word_tagger,
-    keras_weights,
-    spec_from_keras,
 )
+from sktag.keras_reading import keras_weights, spec_from_keras
 from sktag.vocabulary import CharVocabulary
 
 N_VOCAB, N_CLASSES, MAX_CHARS = 30, 5, 6

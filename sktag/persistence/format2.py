@@ -261,7 +261,7 @@ def write_model_file(path, state):
         ``"params"`` (``get_params(deep=False)``), ``"fitted"``
         (``target_encoder_``, ``feature_encoder_``, ``history_``,
         ``_random_state``), ``"weights"`` (layer name -> list of arrays, as
-        :func:`sktag.onnx_graphs.keras_weights` gives) and
+        :func:`sktag.keras_reading.keras_weights` gives) and
         ``"optimizer_state"`` (list of arrays, or None).
 
     Returns

@@ -92,7 +92,7 @@ def load_format1_model(path, data, optimizer_state, writer):
     """
     from .._tensorflow import keras
     from ..models import CUSTOM_OBJECTS
-    from ..onnx_graphs import keras_weights
+    from ..keras_reading import keras_weights
 
     with tempfile.TemporaryDirectory() as scratch:
         weights_path = os.path.join(scratch, "model.keras")

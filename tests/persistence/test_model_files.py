@@ -88,7 +88,7 @@ def dense(tmp_path_factory):
 def test_expected_weight_shapes_are_those_of_build_model(encoder):
     keras = pytest.importorskip("keras")  # noqa: F841
     from sktag.models import build_model
-    from sktag.onnx_graphs import keras_weights
+    from sktag.keras_reading import keras_weights
 
     for char_dim, classes, word_dropout, n_layers in [(0, False, True, 1), (2, False, False, 2),
                                                       (3, True, True, 1)]:
