@@ -21,7 +21,8 @@ cache, the path ``predict`` took before issue 28 (word ids per sentence, a
 padded copy per sentence and batch, an argmax and a label conversion per
 sentence), to show what the flat batch path saves.
 
-Last, a sweep of the batch budget (``prediction_batches``'s
+Then the stages of one 11-token sentence, a service's usual call (median
+of ``--calls`` calls), and a sweep of the batch budget (``prediction_batches``'s
 ``max_positions`` and ``max_sentences``): the graph's tokens per CPU second
 on the same data, for each budget.
 
@@ -230,6 +231,54 @@ def table(results):
     return "\n".join(lines)
 
 
+SENTENCE = "The new tagger reads this sentence from Zurich in 2025 .".split()
+ONE_STAGES = ["validation", "word ids", "character features (cache)", "graph",
+              "argmax and labels", "`predict` end to end"]
+
+
+def one_sentence(tagger, calls):
+    """Median microseconds of each stage of a one-sentence ``predict`` (a service's call).
+
+    The stages of ``OnnxPredictor``'s one-sentence path: no batching or
+    padding, the character features straight from the cache.
+    """
+    clock = time.perf_counter
+    predictor = predictor_of(tagger, cold=False)
+    expected = tagger.predict([SENTENCE])
+    times = {stage: [] for stage in ONE_STAGES}
+    for _ in range(calls):
+        t0 = clock()
+        sentences = check_sentences([SENTENCE], tokenizer=tagger.tokenizer, allow_empty=True)
+        t1 = clock()
+        ids = tagger.vocabulary_.encode(sentences, check_input=False)[0]
+        inputs = {"token_ids": ids.astype(np.int64)[None]}
+        t2 = clock()
+        if predictor.spec.char:
+            inputs["token_chars"] = predictor.cache.table[
+                predictor.cache.lookup(sentences[0])][None]
+        t3 = clock()
+        probs = predictor.run(inputs)[0]
+        t4 = clock()
+        labels = [tagger.classes_[probs.argmax(axis=1)].tolist()]
+        t5 = clock()
+        tagger.predict([SENTENCE])
+        t6 = clock()
+        for stage, seconds in zip(ONE_STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4,
+                                               t6 - t5)):
+            times[stage].append(seconds)
+    assert labels == expected
+    return {stage: float(np.median(t)) * 1e6 for stage, t in times.items()}
+
+
+def one_table(ones):
+    names = list(ones)
+    lines = ["| one 11-token sentence, stage | " + " | ".join(f"{n}: us" for n in names) + " |",
+             "|---|" + "---:|" * len(names)]
+    for stage in ONE_STAGES:
+        lines.append(f"| {stage} | " + " | ".join(f"{ones[n][stage]:.1f}" for n in names) + " |")
+    return "\n".join(lines)
+
+
 #: (max_positions, max_sentences) budgets of prediction_batches the sweep tries.
 BUDGETS = [(256, 64), (512, 64), (512, 128), (1024, 64), (1024, 128), (2048, 256),
            (4096, 256)]
@@ -275,6 +324,8 @@ def main(argv=None):
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--epochs", type=int, default=2, help="training epochs (default 2)")
     parser.add_argument("--passes", type=int, default=15, help="timed passes (default 15)")
+    parser.add_argument("--calls", type=int, default=2000,
+                        help="one-sentence calls for the one-sentence stages (default 2000)")
     parser.add_argument("--threads", default="1",
                         help="ONNX Runtime threads per call, an int or 'default' (default 1)")
     parser.add_argument("--model-dir", help="load best.sktag and fast.sktag from here if they "
@@ -288,7 +339,7 @@ def main(argv=None):
     if not (args.model_dir and all((Path(args.model_dir) / f"{n}.sktag").exists()
                                    for n in ("best", "fast"))):
         X_train, y_train = read_conllu(Path(args.data) / "en_ewt-ud-train.conllu")
-    results, sweeps = {}, {}
+    results, sweeps, ones = {}, {}, {}
     for name, label, config in [("best", "best configuration", BEST),
                                 ("fast", "fast context", FAST_CONTEXT)]:
         tagger = trained(name, config, args, X_train, y_train)
@@ -297,14 +348,18 @@ def main(argv=None):
             print(label + path, result, flush=True)
         sweeps[label] = batch_sweep(tagger, X_dev, args.passes)
         print(label, sweeps[label], flush=True)
+        ones[label] = one_sentence(tagger, args.calls)
+        print(label, ones[label], flush=True)
     r = next(iter(results.values()))
     print()
     print(table(results))
     print()
     print(sweep_table(sweeps))
+    print()
+    print(one_table(ones))
     print(f"\nEWT dev: {len(X_dev)} sentences, {r['n_tokens']:,} tokens, {r['n_distinct']:,} "
-          f"distinct spellings; ONNX Runtime threads: {args.threads}; fastest of "
-          f"{args.passes} passes. Measured {date.today().isoformat()} with "
+          f"distinct spellings; ONNX Runtime threads: {args.threads}; stages: the fastest of "
+          f"{args.passes} passes; one sentence: the median of {args.calls} calls. Measured {date.today().isoformat()} with "
           f"`python benchmarks/predict_profile.py {' '.join(argv)}`.")
 
 
