@@ -131,7 +131,18 @@ class TablePredictor:
         The fitted feature encoder.
     n_classes : int
         Number of labels.
+
+    Notes
+    -----
+    A one-sentence call (a service's usual call) looks its tokens' label ids
+    up in a dict by spelling, filled by earlier calls (at most
+    :attr:`cache_size` spellings, about: threads may each add one sentence
+    past it), and goes to the vocabulary and the table only for spellings it
+    has not seen.
     """
+
+    #: Spellings whose label ids are kept between one-sentence calls.
+    cache_size = 100_000
 
     def __init__(self, weights, encoder, n_classes):
         embedding = weights[EMBEDDING_LAYER][0]
@@ -144,6 +155,8 @@ class TablePredictor:
         self.label_table = table.argmax(axis=1)
         self.encoder = encoder
         self.n_classes = n_classes
+        self._label_ids = {}  # spelling -> label id
+        self._class_names = (None, [])  # (classes, classes.tolist()) of the last call
 
     def _ids(self, sentences):
         """The ids of all tokens of all sentences, in one array."""
@@ -159,12 +172,26 @@ class TablePredictor:
         """The most probable label of each token, per sentence, as lists.
 
         All tokens are looked up at once: no padding, no batches, one
-        conversion to Python objects.
+        conversion to Python objects. One sentence goes through the
+        spellings' cache (see Notes).
         """
-        labels = classes[self.label_table[self._ids(sentences)]].tolist()
         if len(sentences) == 1:
-            return [labels]
+            return [self._sentence_labels(sentences[0], classes)]
+        labels = classes[self.label_table[self._ids(sentences)]].tolist()
         return FlatSentences([len(tokens) for tokens in sentences]).split(labels)
+
+    def _sentence_labels(self, tokens, classes):
+        get = self._label_ids.get
+        ids = [get(token) for token in tokens]
+        if None in ids:
+            ids = self.label_table[self._ids([tokens])].tolist()
+            if len(self._label_ids) < self.cache_size:
+                self._label_ids.update(zip(tokens, ids))
+        known, names = self._class_names
+        if known is not classes:
+            names = classes.tolist()
+            self._class_names = (classes, names)
+        return [names[i] for i in ids]
 
 
 class OnnxPredictor:

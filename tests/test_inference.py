@@ -75,3 +75,14 @@ def test_set_threads_returns_the_previous_setting_and_refuses_bad_values(restore
         with pytest.raises(ValueError, match="positive int or None"):
             set_threads(bad)
     assert get_threads() is None
+
+
+@pytest.mark.parametrize("cache_size", [100_000, 2])
+def test_dense_one_sentence_calls_label_like_a_batch(cache_size):
+    tagger = TokenTagger(d_model=8, epochs=2, learning_rate=0.05, random_state=0).fit(X, Y)
+    predictor = tagger._prediction_path()
+    predictor.cache_size = cache_size  # 2: most spellings are never cached
+    batched = tagger.predict(SENTENCES)
+    for _ in range(2):  # the second round reads what the first one cached
+        assert [tagger.predict([sentence])[0] for sentence in SENTENCES] == batched
+    assert tagger.predict([["the", "Unseen", "cat"]]) == tagger.predict([["the", "Unseen", "cat"], []])[:1]
