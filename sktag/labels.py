@@ -162,7 +162,7 @@ class SequenceLabelEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_key
         Parameters
         ----------
         labels : list of list
-            Labels as returned by :func:`sktag._validation.check_labels`.
+            Labels as returned by :func:`sktag.validation.check_labels`.
         name : str, default="y"
             Name used in the error message.
         """

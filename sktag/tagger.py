@@ -288,7 +288,7 @@ class TokenTagger(BaseEstimator):
         sample_weight : array-like of shape (n_sentences,), default=None
             Weight of each sentence, applied to each of its tokens: finite
             numbers >= 0 that float32 holds, not all 0 (only their ratios
-            matter). See :func:`sktag._validation.check_sentence_weights`.
+            matter). See :func:`sktag.validation.check_sentence_weights`.
         validation_data : tuple, default=None
             ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``,
             scored after each epoch (``val_loss``, ``val_accuracy``); takes
