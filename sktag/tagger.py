@@ -8,12 +8,8 @@ ONNX Runtime), and model files to :mod:`sktag.persistence`. A fitted tagger
 holds plain data: encoders, history and weights as numpy arrays.
 """
 
-import collections
-import itertools
-import warnings
 from typing import ClassVar
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
@@ -382,6 +378,8 @@ class TokenTagger(BaseEstimator):
         an epoch has finished keeps the best weights so far (the trainer
         rolls back otherwise) and propagates.
         """
+        from .training import warn_if_not_converged
+
         trainer = method.__self__
         try:
             method(X, y, **kwargs)
@@ -390,7 +388,7 @@ class TokenTagger(BaseEstimator):
                 self._keep(trainer)
             raise
         self._keep(trainer)
-        _warn_if_not_converged(self, X, y)
+        warn_if_not_converged(self, X, y)
         return self
 
     def _new_trainer(self):
@@ -768,33 +766,3 @@ class TokenTagger(BaseEstimator):
 if TokenTagger.__doc__ is not None:  # None under python -OO
     # Each parameter's entry is written once, in its row of the table.
     TokenTagger.__doc__ = TokenTagger.__doc__.replace("{parameters}", parameters.numpydoc())
-
-#: Sentences of the training data that the convergence check predicts, at most.
-_CONVERGENCE_SAMPLE = 1000
-
-
-def _warn_if_not_converged(tagger, X, y):
-    """Warn (ConvergenceWarning) when a fit ended with a NaN loss, or predicting
-    the majority label for (almost) every training token that has another one."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    loss = tagger.history_.get("loss", [])
-    if loss and not np.isfinite(loss[-1]):
-        warnings.warn(ConvergenceWarning(
-            f"TokenTagger: the training loss is {loss[-1]} after epoch {len(loss)}: the "
-            f"weights are not usable. Lower learning_rate (it is {tagger.learning_rate}), "
-            f"or check sample_weight and class_weight."), stacklevel=3)
-        return
-    X = list(itertools.islice(X, _CONVERGENCE_SAMPLE))
-    y = [list(labels) for labels in itertools.islice(y, len(X))]
-    true = [label for labels in y for label in labels]
-    majority, _ = collections.Counter(true).most_common(1)[0]
-    predicted = [label for labels in tagger.predict(X) for label in labels]
-    others = [p for t, p in zip(true, predicted) if t != majority]
-    if len(others) >= 10 and sum(p == majority for p in others) >= 0.95 * len(others):
-        share = sum(p == majority for p in others) / len(others)
-        warnings.warn(ConvergenceWarning(
-            f"TokenTagger: after fit, {share:.0%} of the training tokens not labelled "
-            f"{majority!r} are predicted {majority!r}: the model learned little beyond the "
-            f"majority label. Train longer (epochs, min_steps), raise learning_rate, or for "
-            f"entity tags start from sktag.configurations.entities()."), stacklevel=3)

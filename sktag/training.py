@@ -55,7 +55,10 @@ their steps; every other step is sktag's, in this module unless named)::
 ``_setup``. A fitted tagger continues from :meth:`KerasTrainer.resume`.
 """
 
+import collections
 import contextlib
+import itertools
+import warnings
 
 import numpy as np
 
@@ -80,7 +83,7 @@ from .validation import (
 )
 from .vocabulary import CharVocabulary
 
-__all__ = ["KerasTrainer"]
+__all__ = ["KerasTrainer", "warn_if_not_converged"]
 
 
 class KerasTrainer(BaseWrapper):
@@ -567,3 +570,38 @@ def _dtype_policy(name):
         yield
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+#: Sentences of the training data that the convergence check predicts, at most.
+_CONVERGENCE_SAMPLE = 1000
+
+
+def warn_if_not_converged(tagger, X, y):
+    """Warn (ConvergenceWarning) when a fit ended with a NaN loss, or predicting
+    the majority label for (almost) every training token that has another one.
+
+    ``TokenTagger.fit`` and ``partial_fit`` call it on their data, after
+    training (the warnings point at the caller's call of ``fit``).
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    loss = tagger.history_.get("loss", [])
+    if loss and not np.isfinite(loss[-1]):
+        warnings.warn(ConvergenceWarning(
+            f"TokenTagger: the training loss is {loss[-1]} after epoch {len(loss)}: the "
+            f"weights are not usable. Lower learning_rate (it is {tagger.learning_rate}), "
+            f"or check sample_weight and class_weight."), stacklevel=3)
+        return
+    X = list(itertools.islice(X, _CONVERGENCE_SAMPLE))
+    y = [list(labels) for labels in itertools.islice(y, len(X))]
+    true = [label for labels in y for label in labels]
+    majority, _ = collections.Counter(true).most_common(1)[0]
+    predicted = [label for labels in tagger.predict(X) for label in labels]
+    others = [p for t, p in zip(true, predicted) if t != majority]
+    if len(others) >= 10 and sum(p == majority for p in others) >= 0.95 * len(others):
+        share = sum(p == majority for p in others) / len(others)
+        warnings.warn(ConvergenceWarning(
+            f"TokenTagger: after fit, {share:.0%} of the training tokens not labelled "
+            f"{majority!r} are predicted {majority!r}: the model learned little beyond the "
+            f"majority label. Train longer (epochs, min_steps), raise learning_rate, or for "
+            f"entity tags start from sktag.configurations.entities()."), stacklevel=3)
