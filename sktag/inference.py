@@ -51,10 +51,11 @@ def set_threads(n):
     sessions. Dense taggers without characters predict in numpy and are not
     affected.
 
-    The default is 1: measured under load (``benchmarks/speed.py``), a
-    second thread gained little when the machine was quiet and cost a lot
-    when another process was busy; a service gets more throughput from one
-    single-threaded tagger per core (see "Serving" in the scaling guide).
+    The default is 1: ONNX Runtime's threads wait for each other inside
+    every call, so a second thread speeds up a large call only on an idle
+    machine and slows every call down, its latency tail most, when other
+    work shares the cores; a service gets more from one single-threaded
+    tagger process per core (measurements in the scaling guide, "Serving").
 
     Parameters
     ----------
