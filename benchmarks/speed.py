@@ -42,6 +42,7 @@ import argparse
 import contextlib
 import json
 import os
+import pickle
 import resource
 import subprocess
 import sys
@@ -68,6 +69,8 @@ ACCURACY_CRF = "sklearn-crfsuite, accuracy.py features"
 DENSE = "sktag dense"
 BEST_NAME = "sktag best configuration"
 FAST_NAME = "sktag fast context"
+#: The suffix of the rows that predict with ``precision="int8"``.
+INT8 = ", int8"
 #: The best configuration's EWT dev accuracy in docs/benchmarks/accuracy.md.
 BEST_ACCURACY = 0.951
 
@@ -469,6 +472,11 @@ def main(argv=None):
         for threads in (default_threads, None):
             rows.append(dict(name=name, predict=tagger.predict, accuracy=accuracy,
                              threads=threads))
+        # the same weights predicting with the int8 word tagger (precision="int8")
+        int8 = pickle.loads(pickle.dumps(tagger)).set_params(precision="int8")
+        rows.append(dict(name=name + INT8, predict=int8.predict,
+                         accuracy=token_accuracy(y_dev, int8.predict(X_dev)),
+                         threads=default_threads))
     results = measure(rows, X_dev, args)
 
     keras_line = ""
@@ -567,6 +575,17 @@ def target_table(rows, results, cold, threads):
         ("fast context: one-sentence latency / CRF", ratio(FAST_NAME, q, "median"), "<=", 1.0),
         ("fast context: throughput / CRF", ratio(FAST_NAME, q, "rate"), ">=", 2.0),
         ("other core busy, best: throughput / CRF", ratio(BEST_NAME, b, "rate"), ">=", 1.0),
+    ]
+    targets += [
+        ("best, int8: one-sentence latency / CRF", ratio(BEST_NAME + INT8, q, "median"), "<=",
+         2.0),
+        ("best, int8: throughput / CRF", ratio(BEST_NAME + INT8, q, "rate"), ">=", 1.5),
+        ("best, int8: EWT dev accuracy", accuracy[BEST_NAME + INT8], ">=", BEST_ACCURACY),
+        ("fast context, int8: one-sentence latency / CRF", ratio(FAST_NAME + INT8, q, "median"),
+         "<=", 1.0),
+        ("fast context, int8: throughput / CRF", ratio(FAST_NAME + INT8, q, "rate"), ">=", 2.0),
+        ("other core busy, best, int8: throughput / CRF", ratio(BEST_NAME + INT8, b, "rate"),
+         ">=", 1.0),
     ]
     for name in (BEST_NAME, FAST_NAME):
         for condition in (q, b):

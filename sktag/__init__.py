@@ -18,7 +18,7 @@ from importlib.util import find_spec as _find_spec
 
 from ._version import __version__
 
-__all__ = ["TokenTagger", "Vocabulary", "load", "__version__"]
+__all__ = ["TokenTagger", "Vocabulary", "get_threads", "load", "set_threads", "__version__"]
 
 
 def __getattr__(name):
@@ -36,6 +36,10 @@ def __getattr__(name):
         from .tagger import load
 
         return load
+    if name in ("set_threads", "get_threads"):  # ONNX Runtime's threads for serving
+        from . import inference
+
+        return getattr(inference, name)
     # A public submodule, found in the package's folder rather than in a list
     # that a new module would have to join. Importing it also binds it in this
     # module's namespace, so this runs once per name. Submodules are not in
@@ -47,4 +51,5 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + ["TokenTagger", "Vocabulary", "load"])
+    return sorted(list(globals()) + ["TokenTagger", "Vocabulary", "get_threads", "load",
+                                     "set_threads"])

@@ -86,3 +86,12 @@ def test_dense_one_sentence_calls_label_like_a_batch(cache_size):
     for _ in range(2):  # the second round reads what the first one cached
         assert [tagger.predict([sentence])[0] for sentence in SENTENCES] == batched
     assert tagger.predict([["the", "Unseen", "cat"]]) == tagger.predict([["the", "Unseen", "cat"], []])[:1]
+
+
+def test_the_thread_setting_is_reachable_from_the_package():
+    import sktag
+    from sktag import inference
+
+    assert sktag.set_threads is inference.set_threads
+    assert sktag.get_threads is inference.get_threads
+    assert {"set_threads", "get_threads"} <= set(sktag.__all__) & set(dir(sktag))
