@@ -33,7 +33,8 @@ root_doc = "index"
 templates_path = ["_templates"]
 # The benchmark tables are written by benchmarks/*.py and pulled into
 # benchmarks/index.md with {include}; they are not pages of their own.
-exclude_patterns = ["_build", "benchmarks/accuracy.md", "benchmarks/speed.md"]
+exclude_patterns = ["_build", "benchmarks/accuracy.md", "benchmarks/speed.md", "benchmarks/equivalence.md",
+                    "benchmarks/vectors.md"]
 
 # -- MyST (Markdown pages) ---------------------------------------------------
 myst_heading_anchors = 3
