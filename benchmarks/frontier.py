@@ -27,8 +27,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import numpy as np  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import BEST, CRF, FAST_CONTEXT, load_task  # noqa: E402
+from accuracy import BEST, CRF, FAST_CONTEXT, clusters, glove, load_task  # noqa: E402
 from speed import latency, throughput  # noqa: E402
 
 from sktag import TokenTagger  # noqa: E402
@@ -42,12 +44,26 @@ CONFIGURATIONS = {
     "conv, 64 filters": dict(FAST_CONTEXT, hidden_dim=64),
     "best (BiLSTM 128)": BEST,
     "BiLSTM 64": dict(BEST, hidden_dim=64),
+    # int8 prediction graphs (precision="int8", issue 28)
+    "fast context, int8": dict(FAST_CONTEXT, precision="int8"),
+    "best, int8": dict(BEST, precision="int8"),
+    # with GloVe 6B 50d and English Brown clusters (issue 27; read when measured)
+    "fast context + GloVe + clusters": lambda: dict(FAST_CONTEXT, **_pretrained()),
+    "BiLSTM 64 + GloVe + clusters": lambda: dict(BEST, hidden_dim=64, **_pretrained()),
+    "best + GloVe + clusters": lambda: dict(BEST, **_pretrained()),
+    "BiLSTM 64 + GloVe + clusters, int8": lambda: dict(BEST, hidden_dim=64, precision="int8",
+                                                      **_pretrained()),
 }
+
+
+def _pretrained():
+    return {"word_vectors": glove(), "word_clusters": clusters()}
 
 
 def measure(name, params, seeds, train, test):
     X_train, y_train = train
     X_test, y_test = test
+    params = params() if callable(params) else params
     scores, model, fit_s = [], None, []
     for seed in seeds if params is not None else seeds[:1]:
         candidate = CRF() if params is None else TokenTagger(**params, random_state=seed)
@@ -56,9 +72,10 @@ def measure(name, params, seeds, train, test):
         fit_s.append(time.perf_counter() - start)
         scores.append(token_accuracy(y_test, candidate.predict(X_test)))
         model = model or candidate
-    median, _ = latency(model.predict)
+    median = float(np.median(latency(model.predict, 500))) * 1e3
+    tps = float(np.median(throughput(model.predict, X_test, 3)))
     row = {"name": name, "accuracy": sum(scores) / len(scores), "min": min(scores),
-           "max": max(scores), "latency_ms": median, "tps": throughput(model.predict, X_test),
+           "max": max(scores), "latency_ms": median, "tps": tps,
            "fit_s": sum(fit_s) / len(fit_s)}
     print(row, flush=True)
     return row
