@@ -27,19 +27,19 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import BEST, CRF, FAST_CONTEXT, clusters, glove, load_task  # noqa: E402
-from speed import latency, throughput  # noqa: E402
+from accuracy import BEST, CRF, FAST_CONTEXT, clusters, glove, load_task
+from speed import latency, throughput
 
-from sktag import TokenTagger  # noqa: E402
-from sktag.metrics import token_accuracy  # noqa: E402
+from sktag import TokenTagger
+from sktag.metrics import token_accuracy
 
 #: The points of the frontier: name -> TokenTagger parameters (None: the CRF).
 CONFIGURATIONS = {
     "sklearn-crfsuite": None,
-    "dense (default)": dict(d_model=64, epochs=3),
+    "dense (default)": {"d_model": 64, "epochs": 3},
     "fast context (conv, 128 filters)": FAST_CONTEXT,
     "conv, 64 filters": dict(FAST_CONTEXT, hidden_dim=64),
     "best (BiLSTM 128)": BEST,
@@ -134,8 +134,8 @@ def main(argv=None):
     rows = [measure(name, params, args.random_state, train, test)
             for name, params in CONFIGURATIONS.items() if not args.only or name in args.only]
     crf = next((r for r in rows if r["name"] == "sklearn-crfsuite"), None)
-    lines = ["| configuration | EWT UPOS accuracy (min-max) | 1-sentence latency ms | "
-             "throughput tokens/s | latency / CRF | throughput / CRF | fit s |",
+    lines = [("| configuration | EWT UPOS accuracy (min-max) | 1-sentence latency ms | "
+              "throughput tokens/s | latency / CRF | throughput / CRF | fit s |"),
              "|---|---|---|---|---|---|---|"]
     for r in rows:
         ratios = (f"{r['latency_ms'] / crf['latency_ms']:.2f}x | {r['tps'] / crf['tps']:.2f}x"

@@ -20,23 +20,24 @@ __all__ = [
     "CHAR_EMBEDDING_LAYER",
     "CHAR_ENCODER_MODEL",
     "CHAR_POOL_LAYER",
+    "CLUSTER_EMBEDDING_LAYER",
+    "CLUSTER_PREFIXES_LAYER",
+    "CLUSTER_PREFIX_LENGTHS",
     "CONTEXT_LAYER_PREFIXES",
     "CRF_LAYER",
     "EMBEDDING_LAYER",
     "ENCODERS",
+    "ID_WEIGHTS",
+    "KNOWN_IDS_LAYER",
     "LAYER_NAMES",
     "MAX_CHARS",
     "N_AFFIX",
     "OUTPUTS",
+    "PRECISIONS",
     "TAGGER_LAYER",
     "UNTRAINED_LAYERS",
     "WORD_DROPOUT_LAYER",
     "WORD_TAGGER_MODEL",
-    "CLUSTER_EMBEDDING_LAYER",
-    "CLUSTER_PREFIXES_LAYER",
-    "CLUSTER_PREFIX_LENGTHS",
-    "ID_WEIGHTS",
-    "KNOWN_IDS_LAYER",
     "WORD_VECTORS_LAYER",
     "GraphSpec",
     "char_filters",
@@ -50,6 +51,9 @@ __all__ = [
 ENCODERS = ("dense", "conv", "bilstm")
 #: The values of its ``output`` parameter: per-token softmax, or a linear-chain CRF.
 OUTPUTS = ("softmax", "crf")
+#: The values of its ``precision`` parameter: the word tagger graph in float32,
+#: or with int8 weights and dynamically quantized products (:mod:`sktag.onnx_graphs`).
+PRECISIONS = ("float32", "int8")
 
 #: Default width of a token's row of character ids
 #: (:class:`~sktag.vocabulary.CharVocabulary`'s ``max_chars``).
@@ -294,13 +298,13 @@ def check_id_weights(weights):
     ValueError
         Naming the layer and the range its ids must be in.
     """
-    n_rows = {(WORD_DROPOUT_LAYER, 1): lambda: len(weights[WORD_DROPOUT_LAYER][0]),
-              (KNOWN_IDS_LAYER, 0): lambda: len(weights[EMBEDDING_LAYER][0]),
-              (CLUSTER_PREFIXES_LAYER, 0): lambda: len(weights[CLUSTER_EMBEDDING_LAYER][0])}
-    for (layer, index), rows in n_rows.items():
+    # (layer, index of its id array, the layer whose rows the ids index)
+    tables = ((WORD_DROPOUT_LAYER, 1, WORD_DROPOUT_LAYER), (KNOWN_IDS_LAYER, 0, EMBEDDING_LAYER),
+              (CLUSTER_PREFIXES_LAYER, 0, CLUSTER_EMBEDDING_LAYER))
+    for layer, index, indexed in tables:
         if layer not in weights:
             continue
-        ids, n = np.asarray(weights[layer][index]), rows()
+        ids, n = np.asarray(weights[layer][index]), len(weights[indexed][0])
         if ids.size and (ids.min() < 0 or ids.max() >= n):
             raise ValueError(f"the ids of {layer} must be in [0, {n}); they range over "
                              f"[{ids.min()}, {ids.max()}].")

@@ -84,6 +84,7 @@ from .architecture import (
     CHAR_CONV_LAYER,
     CHAR_EMBEDDING_LAYER,
     EMBEDDING_LAYER,
+    PRECISIONS,
     TAGGER_LAYER,
     GraphSpec,
     expected_weight_shapes,
@@ -122,9 +123,6 @@ MS_DOMAIN = "com.microsoft"
 
 #: The operators only the int8 word tagger adds, each of :data:`MS_DOMAIN`.
 INT8_OPS = frozenset({"DynamicQuantizeLSTM", "DynamicQuantizeMatMul"})
-
-#: The values of the builders' ``precision``: float32 weights, or the large ones in int8.
-PRECISIONS = ("float32", "int8")
 
 # Symmetric int8 weights use the levels -127..127 (no -128: a weight and its
 # negation quantize alike).

@@ -36,12 +36,12 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
-from .architecture import ENCODERS, OUTPUTS
+from .architecture import ENCODERS, OUTPUTS, PRECISIONS
 from .schemes import ENTITY_SCHEMES
 
 __all__ = ["CODE", "KERAS_FIT_KWARGS", "NAMES", "PARAMETERS", "ROUTED_PREFIXES", "SHAPE", "STORED",
            "Parameter", "add_options", "check_fit_kwargs", "check_names", "constraints",
-           "defaults", "is_routed", "numpydoc", "option_values", "refusal"]
+           "defaults", "is_routed", "numpydoc", "option_values", "options", "refusal"]
 
 #: Decides the shapes of the weights: every model file holds it.
 SHAPE = "shape"
@@ -324,7 +324,7 @@ PARAMETERS = (
               ``val_`` figures are not. Weights must be finite numbers >= 0 that
               float32 holds (0 leaves a label out of the loss), not all 0.
               """),
-    Parameter("precision", "float32", (StrOptions({"float32", "int8"}),), STORED,
+    Parameter("precision", "float32", (StrOptions(set(PRECISIONS)),), STORED,
               "precision of the prediction graphs: int8 quantizes the word tagger",
               doc_type='{"float32", "int8"}', doc="""
               Precision of the ONNX graphs that predict (the models with
@@ -517,6 +517,12 @@ def constraints():
     """``name -> list of constraints``: ``TokenTagger._parameter_constraints``."""
     return {p.name: p.constraints if p.constraints == NO_VALIDATION else list(p.constraints)
             for p in PARAMETERS}
+
+
+def options(name):
+    """The str values parameter ``name`` may take (its ``StrOptions``), as a frozenset."""
+    return frozenset(value for c in _BY_NAME[name].constraints if isinstance(c, StrOptions)
+                     for value in c.options)
 
 
 def defaults():

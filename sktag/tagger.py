@@ -29,6 +29,8 @@ from .validation import check_labels, check_sentences
 
 __all__ = ["TokenTagger", "load", "open_model"]
 
+#: The parameters prediction reads (they may be set after fit), and their values.
+_PREDICTION_OPTIONS = {name: parameters.options(name) for name in ("decoding", "precision")}
 #: What training keeps of a tagger; the rest of its fitted state derives from these.
 _TRAINED_STATE = ("target_encoder_", "feature_encoder_", "history_", "_random_state",
                   "vectors_dim_", "n_cluster_prefixes_")
@@ -466,12 +468,12 @@ class TokenTagger(BaseEstimator):
 
     def _check_prediction_params(self):
         """Check the parameters prediction reads, which may be set after fit."""
-        if self.decoding in ("auto", "argmax") and self.precision in ("float32", "int8"):
+        if all(getattr(self, name) in values for name, values in _PREDICTION_OPTIONS.items()):
             return  # the hot path; scikit-learn's check below says what is wrong
-        names = ("decoding", "precision")
         validate_parameter_constraints(
-            {name: self._parameter_constraints[name] for name in names},
-            {name: getattr(self, name) for name in names}, caller_name=type(self).__name__)
+            {name: self._parameter_constraints[name] for name in _PREDICTION_OPTIONS},
+            {name: getattr(self, name) for name in _PREDICTION_OPTIONS},
+            caller_name=type(self).__name__)
 
     # ------------------------------------------------------------------
     # prediction

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..io.lines import DataFormatError, clean_lines, open_lines, shorten
 from .clusters import WordClusters, brown_paths_from_ints, is_brown_path
-from .lexicon import check_words
+from .lexicon import check_words, duplicate_word_error
 from .sources import DECOMPRESSION_ERRORS, decompression_error, open_binary
 
 __all__ = ["MAX_JSON_BYTES", "as_word_clusters", "read_word_clusters"]
@@ -109,8 +109,7 @@ def _read_paths_file(source: Any) -> WordClusters:
                 count = int(fields[2])
             first = index.setdefault(word, len(words))
             if first != len(words):
-                raise DataFormatError(name, lineno, f"the word {shorten(word)} is already on line "
-                                      f"{linenos[first]}; each word must appear once")
+                raise duplicate_word_error(name, lineno, word, linenos[first])
             words.append(word)
             paths.append(path)
             counts.append(count)

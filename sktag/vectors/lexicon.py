@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..io.lines import shorten
+from ..io.lines import DataFormatError, shorten
 
-__all__ = ["Lexicon", "check_words"]
+__all__ = ["Lexicon", "check_words", "duplicate_word_error"]
 
 _OTHER_DIGIT = re.compile(r"(?!0)\d")
 _DIGIT = re.compile(r"\d")
@@ -51,6 +51,12 @@ def check_words(words: Any) -> tuple[tuple[str, ...], dict[str, int]]:
     if not words:
         raise ValueError("words is empty: expected at least one word")
     return words, index
+
+
+def duplicate_word_error(name: str, lineno: int, word: str, first_line: int) -> DataFormatError:
+    """The error of a file that has ``word`` again on ``lineno`` (first on ``first_line``)."""
+    return DataFormatError(name, lineno, f"the word {shorten(word)} is already on line "
+                                         f"{first_line}; each word must appear once")
 
 
 class Lexicon:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..io.lines import MAX_LINE_CHARS, DataFormatError, clean_lines, open_lines, shorten
+from .lexicon import duplicate_word_error
 from .sources import DECOMPRESSION_ERRORS, decompression_error, file_size, open_binary
 from .word_vectors import MAX_DIM, WordVectors, not_finite_reason
 
@@ -231,8 +232,7 @@ def _read_text(source: Any, max_words: int | None) -> WordVectors:
                 word, rest = _split_row(name, lineno, line, dim, width)
             first = index.setdefault(word, len(words))
             if first != len(words):
-                raise DataFormatError(name, lineno, f"the word {shorten(word)} is already on line "
-                                      f"{linenos[first]}; each word must appear once")
+                raise duplicate_word_error(name, lineno, word, linenos[first])
             words.append(word)
             linenos.append(lineno)
             pending.append(rest)
@@ -382,8 +382,7 @@ class _BinaryReader:
                                       f"{row_bytes} bytes; is it truncated?")
             first = index.setdefault(word, len(words))
             if first != len(words):
-                raise DataFormatError(name, lineno, f"the word {shorten(word)} is already on line "
-                                      f"{first + 2}; each word must appear once")
+                raise duplicate_word_error(name, lineno, word, first + 2)
             rows.reserve(rows.n + 1)
             rows.array[rows.n] = np.frombuffer(self.data, "<f4", dim, self.pos)
             rows.n += 1
